@@ -1,0 +1,69 @@
+"""detect_anomaly: raise at the first nan or inf, naming the op, its inputs and where user code made it."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from contextlib import ContextDecorator
+
+from .mode import STATE
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class AnomalyError(FloatingPointError):
+    """A forward value or a gradient became nan or inf while detect_anomaly was on."""
+
+
+class detect_anomaly(ContextDecorator):
+    """Context manager and decorator: a nan or inf in a forward value or a gradient raises at once.
+
+    Each node made inside the block remembers the file:line of the user code that created it,
+    so an anomaly found later in backward still points at the line to look at.
+    """
+
+    def __init__(self) -> None:
+        self._saved: list = []
+
+    def __enter__(self):
+        self._saved.append(STATE.anomaly_sites)
+        if STATE.anomaly_sites is None:
+            STATE.anomaly_sites = {}
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        STATE.anomaly_sites = self._saved.pop()
+        return False
+
+
+def _user_site() -> str:
+    """file:line of the innermost frame outside the autograd package."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _PACKAGE_DIR:
+        frame = frame.f_back
+    if frame is None:
+        return "<unknown>"
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def site_of(node) -> str:
+    """Where the node was created, if it was created under detect_anomaly."""
+    sites = STATE.anomaly_sites or {}
+    return sites.get(node, "<made outside detect_anomaly>")
+
+
+def anomaly_error(message: str, node) -> AnomalyError:
+    """The error for an anomaly at ``node``, naming its op, inputs and creation site."""
+    inputs = ", ".join(repr(p) for p in node.parents)
+    return AnomalyError(f"{message}\n  op: {node.op}\n  inputs: {inputs}\n  created at: {site_of(node)}")
+
+
+def on_forward(node, datas) -> None:
+    """Record where the node was made; raise if its value is nan or inf."""
+    site = _user_site()
+    STATE.anomaly_sites[node] = site
+    if not math.isfinite(node.data):
+        raise AnomalyError(
+            f"{node.op} produced {node.data!r} from inputs {datas!r}\n  created at: {site}"
+        )

@@ -1,0 +1,87 @@
+"""Per-op checks: each node's local derivative rule against a central difference of its op alone."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Iterable
+
+from .engine import consumer_counts
+from .ops import OPS, DomainError, Op
+from .report import KINK, CheckReport, CheckRow, verdict
+from .value import Value
+
+
+def _local_rows(op: Op, inputs: list[float], consts: list[float], eps: float, atol: float, rtol: float,
+                where: str, positions: Iterable[int]) -> list[CheckRow]:
+    """Rows comparing op.partials with central differences of op.forward at these inputs."""
+    out = op.forward(*inputs, *consts)
+    analytic = op.partials(out, *inputs, *consts)
+    rows = []
+    for j in positions:
+        name = f"op '{op.name}'{where} input {j}"
+        a = float(analytic[j])
+        if op.kinks and any(abs(inputs[j] - k) <= eps for k in op.kinks):
+            rows.append(CheckRow(name, inputs[j], a, math.nan, KINK, "at a kink of the op"))
+            continue
+        try:
+            plus = op.forward(*inputs[:j], inputs[j] + eps, *inputs[j + 1 :], *consts)
+            minus = op.forward(*inputs[:j], inputs[j] - eps, *inputs[j + 1 :], *consts)
+        except (DomainError, ArithmeticError, ValueError) as exc:
+            rows.append(CheckRow(name, inputs[j], a, math.nan, KINK, f"edge of the domain: {exc}"))
+            continue
+        numeric = (plus - minus) / (2.0 * eps)
+        rows.append(CheckRow(name, inputs[j], a, numeric, verdict(a, numeric, atol, rtol)))
+    return rows
+
+
+def _spread(n: int, most: int) -> list[int]:
+    """Up to ``most`` positions spread evenly over range(n) (all of them when n is small)."""
+    if n <= most:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (most - 1)) for i in range(most)})
+
+
+def check_graph(root: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                raise_exception: bool = True, max_inputs_per_node: int = 16) -> CheckReport:
+    """Check every node's local derivative in root's graph, so a wrong rule is named by its op.
+
+    An n-ary node (sum, dot) with many inputs is checked at up to ``max_inputs_per_node``
+    evenly spread positions: its rule is the same for every position.
+    """
+    report = CheckReport("per-node check", "node")
+    for node in consumer_counts(root):
+        op = node._op
+        if op is None:
+            continue
+        parents = node.parents
+        inputs = [p.data for p in parents]
+        consts = list(node.params.values())
+        where = f" (node '{node.label}')" if node.label else ""
+        report.rows += _local_rows(op, inputs, consts, eps, atol, rtol, where, _spread(len(inputs), max_inputs_per_node))
+    if raise_exception:
+        report.raise_if_failed()
+    return report
+
+
+def check_op(op: Op | str, points: int = 5, seed: int = 0, eps: float = 1e-6, atol: float = 1e-5,
+             rtol: float = 1e-3, raise_exception: bool = True) -> CheckReport:
+    """Check one op's derivative rule at random points of its declared domain, for each sample constant."""
+    op = OPS[op] if isinstance(op, str) else op
+    rng = random.Random(seed)
+    report = CheckReport(f"check of op '{op.name}'", "op")
+    n = op.arity if op.arity is not None else 4  # an n-ary op is checked with 4 inputs
+    ranges = list(op.domain) if op.arity is not None else [op.domain[0]] * n
+    for consts in op.samples:
+        for _ in range(points):
+            inputs = [rng.uniform(lo, hi) for lo, hi in ranges[:n]]
+            label = f" ({', '.join(f'{p}={c:g}' for p, c in zip(op.params, consts))})" if consts else ""
+            report.rows += _local_rows(op, inputs, list(consts), eps, atol, rtol, label, range(n))
+    if raise_exception:
+        report.raise_if_failed()
+    return report
+
+
+def check_ops(names: Iterable[str] | None = None, **kwargs) -> dict[str, CheckReport]:
+    """check_op for every registered op (or the named ones): the table checks itself."""
+    return {name: check_op(OPS[name], **kwargs) for name in (names if names is not None else list(OPS))}

@@ -1,0 +1,127 @@
+"""Value construction, operators on either side, comparisons, identity and bad input."""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from autograd import DomainError, Value
+
+
+@pytest.mark.parametrize("bad", ["3", None, [1.0], 1j, {"a": 1}, b"1"])
+def test_non_numbers_are_rejected_naming_the_type(bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)
+
+
+@pytest.mark.parametrize("bad", [True, False, np.bool_(True)])
+def test_bools_are_rejected(bad):
+    with pytest.raises(TypeError, match="bool"):
+        Value(bad)
+
+
+@pytest.mark.parametrize("good, expected", [
+    (3, 3.0), (2.5, 2.5), (np.float32(1.5), 1.5), (np.float64(-2.0), -2.0), (np.int64(7), 7.0),
+    (Fraction(1, 4), 0.25),
+])
+def test_real_numbers_are_stored_as_python_floats(good, expected):
+    v = Value(good)
+    assert type(v.data) is float and v.data == expected
+    assert v.grad == 0.0 and v.op is None and v.parents == () and v.label is None
+
+
+def test_value_of_value_and_bad_label_are_type_errors():
+    with pytest.raises(TypeError, match="detach"):
+        Value(Value(1.0))
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)
+
+
+def test_operators_with_numbers_on_either_side():
+    x = Value(3.0)
+    cases = {
+        "x + 2": (x + 2, 5.0), "2 + x": (2 + x, 5.0), "x - 2": (x - 2, 1.0), "2 - x": (2 - x, -1.0),
+        "x * 2": (x * 2, 6.0), "2 * x": (2 * x, 6.0), "x / 2": (x / 2, 1.5), "2 / x": (2 / x, 2 / 3),
+        "x ** 2": (x ** 2, 9.0), "2 ** x": (2 ** x, 8.0), "-x": (-x, -3.0), "abs(-x)": (abs(-x), 3.0),
+        "x ** x": (x ** x, 27.0), "x / x": (x / x, 1.0), "x - x": (x - x, 0.0),
+    }
+    for name, (v, expected) in cases.items():
+        assert isinstance(v, Value), name
+        assert math.isclose(v.data, expected), name
+
+
+def test_constants_are_node_parameters_not_inputs():
+    x = Value(3.0, "x")
+    y = x ** 2
+    assert y.parents == (x,) and y.op == "pow_const" and y.params == {"c": 2.0}
+    z = x * x
+    assert z.parents == (x, x) and z.op == "mul"
+    t = x.tanh()
+    assert t.parents == (x,) and t.params == {}
+
+
+def test_operator_with_unsupported_type_is_a_type_error():
+    x = Value(1.0)
+    with pytest.raises(TypeError):
+        x + "a"
+    with pytest.raises(TypeError):
+        "a" * x
+    with pytest.raises(TypeError, match="bool"):
+        x * True
+
+
+def test_numpy_object_arrays_of_values_work():
+    xs = np.array([Value(1.0), Value(2.0)], dtype=object)
+    ys = xs * 3.0 + 1.0
+    assert [y.data for y in ys] == [4.0, 7.0]
+
+
+def test_comparisons_compare_data_and_equality_is_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert a < 2 and a <= b and b >= a and not a > b and 2.0 > a
+    assert (a < b) is False and isinstance(a < b, bool)
+    assert a != b and a == a  # identity, so nodes can be dictionary keys
+    assert len({a, b}) == 2
+
+
+def test_detach_and_repr():
+    x = Value(2.0, "x")
+    y = (x * 3).detach()
+    assert y.is_leaf() and y.data == 6.0 and y.parents == ()
+    assert "label='x'" in repr(x) and "op='mul_const'" in repr(x * 3)
+    assert float(x) == 2.0
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: Value(-1.0, "x").log(), r"log: input must be > 0, got -1.0 \(node 'x'\)"),
+    (lambda: Value(0.0).log(), "log: input must be > 0, got 0.0"),
+    (lambda: Value(-0.5).sqrt(), "sqrt: input must be >= 0, got -0.5"),
+    (lambda: Value(1.0) / 0, "div: division by zero"),
+    (lambda: Value(1.0) / Value(0.0), "div: division by zero"),
+    (lambda: 1.0 / Value(0.0), "div: division by zero"),
+    (lambda: Value(-8.0) ** (1 / 3), "pow: a negative base -8.0 to the fractional power"),
+    (lambda: Value(-8.0) ** Value(0.5), "pow: a negative base"),
+    (lambda: Value(0.0) ** -1, "pow: 0.0 to the negative power"),
+    (lambda: Value(1000.0).exp(), "exp: overflow"),
+    (lambda: Value(1e200) ** 2, "pow: .* overflows"),
+])
+def test_outside_the_domain_names_the_op_and_value(make, message):
+    with pytest.raises(DomainError, match=message) as info:
+        make()
+    assert "math domain error" not in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_negative_base_with_integer_power_is_fine():
+    assert (Value(-2.0) ** 3).data == -8.0
+    assert (Value(-2.0) ** Value(2.0)).data == 4.0
+
+
+@pytest.mark.parametrize("x", [-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0, 1e308, -1e308])
+def test_tanh_and_sigmoid_are_exact_and_finite_everywhere(x):
+    t, s = Value(x).tanh().data, Value(x).sigmoid().data
+    assert math.isfinite(t) and math.isfinite(s)
+    assert t == math.tanh(x)
+    expected = 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+    assert math.isclose(s, expected, rel_tol=1e-15, abs_tol=1e-300)
