@@ -2,9 +2,9 @@
 
 from .anomaly import AnomalyError, detect_anomaly
 from .engine import backprop
+from .funccheck import gradcheck
 from .functional import grad, value_and_grad
 from .functions import cos, dot, exp, leaky_relu, log, register_op, relu, sigmoid, sin, sqrt, sum, tanh
-from .funccheck import gradcheck
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .nodecheck import check_graph, check_op, check_ops
 from .ops import OPS, DomainError, Op, get_op

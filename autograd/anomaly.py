@@ -59,11 +59,11 @@ def anomaly_error(message: str, node) -> AnomalyError:
     return AnomalyError(f"{message}\n  op: {node.op}\n  inputs: {inputs}\n  created at: {site_of(node)}")
 
 
-def on_forward(node, datas) -> None:
+def on_forward(node) -> None:
     """Record where the node was made; raise if its value is nan or inf."""
     site = _user_site()
     STATE.anomaly_sites[node] = site
     if not math.isfinite(node.data):
         raise AnomalyError(
-            f"{node.op} produced {node.data!r} from inputs {datas!r}\n  created at: {site}"
+            f"{node.op} produced {node.data!r} from inputs {[p.data for p in node.parents]!r}\n  created at: {site}"
         )

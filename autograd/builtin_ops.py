@@ -18,11 +18,11 @@ _NAN = math.nan
 
 
 def _is_float(x) -> bool:
-    return isinstance(x, (int, float))
+    return x.__class__ is float or isinstance(x, (int, float))
 
 
 def _data(x) -> float:
-    return x if _is_float(x) else x.data
+    return x if x.__class__ is float else x.data
 
 
 def _log(x):
@@ -108,7 +108,8 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _sign(x: float) -> float:
+def _sign(x) -> float:
+    # Comparisons of a Value compare its data, so this works on floats and Values alike.
     return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
 
 
@@ -156,15 +157,15 @@ BUILTIN = [
        params=("c",), domain=((-2.0, 2.0),), samples=((2.0,), (0.5,)), symbol="c **"),
     # --- one-input functions ---
     Op("neg", operator.neg, lambda out, x: (-1.0,), symbol="-"),
-    Op("abs", abs, lambda out, x: (_sign(_data(x)),), kinks=(0.0,)),
+    Op("abs", abs, lambda out, x: (_sign(x),), kinks=(0.0,)),
     Op("exp", _exp, lambda out, x: (out,)),
     Op("log", _logf, lambda out, x: (1.0 / x,), domain=_POSITIVE),
     Op("sqrt", _sqrt, lambda out, x: (_recip_or_inf(0.5, out),), domain=_POSITIVE),
     Op("tanh", math.tanh, lambda out, x: (1.0 - out * out,)),
     Op("sigmoid", _sigmoid, lambda out, x: (out * (1.0 - out),)),
-    Op("relu", lambda x: x if x > 0.0 else 0.0, lambda out, x: (1.0 if _data(x) > 0.0 else 0.0,), kinks=(0.0,)),
+    Op("relu", lambda x: x if x > 0.0 else 0.0, lambda out, x: (1.0 if x > 0.0 else 0.0,), kinks=(0.0,)),
     Op("leaky_relu", lambda x, slope: x if x > 0.0 else slope * x,
-       lambda out, x, slope: (1.0 if _data(x) > 0.0 else slope,),
+       lambda out, x, slope: (1.0 if x > 0.0 else slope,),
        params=("slope",), kinks=(0.0,), samples=((0.01,), (0.2,))),
     Op("sin", math.sin, lambda out, x: (_cos(x),)),
     Op("cos", math.cos, lambda out, x: (-_sin(x),)),

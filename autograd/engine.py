@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from .mode import STATE, enable_grad
 from .ops import DomainError
@@ -24,16 +24,27 @@ def consumer_counts(root) -> dict:
     """For each node reachable from root, how many edges lead into it from its consumers."""
     pending = {root: 0}
     stack = [root]
+    push, pop = stack.append, stack.pop
     while stack:  # iterative: depth is limited by memory, never by the recursion limit
-        node = stack.pop()
-        if node._op is None:
+        node = pop()
+        op = node._op
+        if op is None:
             continue
-        for parent in _inputs(node)[0]:
+        if op.bare:
+            parent = node._args
             if parent in pending:
                 pending[parent] += 1
             else:
                 pending[parent] = 1
-                stack.append(parent)
+                push(parent)
+            continue
+        args = node._args
+        for parent in args[: len(args) - op.nparams] if op.nparams else args:
+            if parent in pending:
+                pending[parent] += 1
+            else:
+                pending[parent] = 1
+                push(parent)
     return pending
 
 
@@ -48,35 +59,40 @@ def backprop(root, create_graph: bool = False, on_step: Step | None = None) -> d
     pending = consumer_counts(root)
     grads = {root: 1.0}
     ready = [root]
+    push, pop = ready.append, ready.pop
     anomaly = STATE.anomaly_sites is not None
     while ready:
-        node = ready.pop()
+        node = pop()
         op = node._op
         if op is None:
             continue
         upstream = grads[node]
-        parents, args = _inputs(node)
-        try:
-            if create_graph:
-                local = op.partials(node, *args)
+        args = node._args
+        try:  # the op's rule, on floats (or on Values, so the result has a graph of its own)
+            if op.bare:
+                parents = (args,)
+                local = op.partials(node, args) if create_graph else op.partials(node.data, args.data)
             else:
-                local = op.partials(node.data, *[a.data if a.__class__ is Value else a for a in args])
+                parents = args[: len(args) - op.nparams] if op.nparams else args
+                if create_graph:
+                    local = op.partials(node, *args)
+                else:
+                    local = op.partials(node.data, *[a.data if a.__class__ is Value else a for a in args])
         except (ArithmeticError, ValueError) as exc:
-            raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(parents)!r}: {exc}") from None
+            raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(node)!r}: {exc}") from None
         if on_step is not None:
             on_step(node, upstream, parents, tuple(local))
         for parent, d in zip(parents, local):
             contribution = d * upstream  # the chain rule, applied here and nowhere else
             if anomaly:
                 _check_contribution(node, parent, contribution)
-            if parent in grads:
-                grads[parent] = grads[parent] + contribution
-            else:
-                grads[parent] = contribution
+            total = grads.get(parent)
+            grads[parent] = contribution if total is None else total + contribution
             count = pending[parent] - 1
-            pending[parent] = count
-            if count == 0:
-                ready.append(parent)
+            if count:
+                pending[parent] = count
+            else:  # every consumer has passed its gradient on: the parent's total is complete
+                push(parent)
     return grads
 
 
@@ -87,20 +103,18 @@ def backward(root, create_graph: bool = False) -> None:
     ``zero_grad`` (or set ``.grad = 0.0``) between steps. Nothing compounds, because the walk
     uses its own accumulator, never the ``.grad`` left by an earlier call.
     """
-    if create_graph:
-        with enable_grad():
-            grads = backprop(root, create_graph=True)
-    else:
-        grads = backprop(root)
-    for node, g in grads.items():
-        if node.grad.__class__ is float and node.grad == 0.0:
-            node.grad = g
-        else:
-            node.grad = node.grad + g
+    if not create_graph:
+        for node, g in backprop(root).items():
+            node.grad += g
+        return
+    with enable_grad():
+        for node, g in backprop(root, create_graph=True).items():
+            # 0.0 + g would put a needless add node in front of every gradient's graph
+            node.grad = g if node.grad.__class__ is float and node.grad == 0.0 else node.grad + g
 
 
-def _datas(parents) -> list:
-    return [p.data for p in parents]
+def _datas(node) -> list:
+    return [p.data for p in node.parents]
 
 
 def _check_contribution(node, parent, contribution) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .engine import backprop, consumer_counts
 from .ops import DomainError
@@ -80,7 +80,8 @@ def gradcheck(
             plus, _ = run(points[:i] + [points[i] + eps] + points[i + 1:])
             minus, _ = run(points[:i] + [points[i] - eps] + points[i + 1:])
         except DomainError as exc:
-            report.rows.append(CheckRow(name, points[i], analytic, float("nan"), KINK, f"f undefined at x +- eps: {exc}"))
+            note = f"f undefined at x +- eps: {exc}"
+            report.rows.append(CheckRow(name, points[i], analytic, float("nan"), KINK, note))
             continue
         numeric = (plus.data - minus.data) / (2.0 * eps)
         if not (_pieces(plus) == base_pieces == _pieces(minus)):

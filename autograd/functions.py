@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from . import builtin_ops as B
 from .ops import Op, add_op
@@ -103,7 +103,9 @@ def register_op(
 
     def function(*args):
         if arity is not None and len(args) != arity + len(op.params):
-            raise TypeError(f"{name}: expected {arity} input(s) and {len(op.params)} constant(s), got {len(args)} arguments")
+            raise TypeError(
+                f"{name}: expected {arity} input(s) and {len(op.params)} constant(s), got {len(args)} arguments"
+            )
         if arity is None:
             return apply(op, *_values(args, name))
         inputs = [a if isinstance(a, Value) else Value(as_number(a, name)) for a in args[:arity]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Iterable
+from collections.abc import Iterable
 
 from .engine import consumer_counts
 from .ops import OPS, DomainError, Op
@@ -58,7 +58,8 @@ def check_graph(root: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
         inputs = [p.data for p in parents]
         consts = list(node.params.values())
         where = f" (node '{node.label}')" if node.label else ""
-        report.rows += _local_rows(op, inputs, consts, eps, atol, rtol, where, _spread(len(inputs), max_inputs_per_node))
+        positions = _spread(len(inputs), max_inputs_per_node)
+        report.rows += _local_rows(op, inputs, consts, eps, atol, rtol, where, positions)
     if raise_exception:
         report.raise_if_failed()
     return report

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 class DomainError(ValueError):
@@ -30,6 +30,7 @@ class Op:
     samples: tuple[tuple[float, ...], ...] = ((),)  # constant values used when checking the op
     symbol: str | None = None  # how drawings show it ('+', '*', ...); the name if None
     bare: bool = field(init=False)  # one input, no constants: the node stores its parent directly
+    nparams: int = field(init=False)  # how many constants a node stores after its inputs
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -48,11 +49,7 @@ class Op:
                     f"op '{self.name}': sample {sample!r} does not give one value per param {self.params!r}"
                 )
         object.__setattr__(self, "bare", self.arity == 1 and not self.params)
-
-    @property
-    def nparams(self) -> int:
-        """How many constants a node of this op stores after its inputs."""
-        return len(self.params)
+        object.__setattr__(self, "nparams", len(self.params))
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}, arity={self.arity}, params={self.params})"

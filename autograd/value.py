@@ -107,125 +107,177 @@ class Value:
 
     # --- operators: one line each, naming the op of the table ---
     def __add__(self, other):
-        return _binary(B.ADD, B.ADD_CONST, self, other, "+")
+        if other.__class__ is Value:
+            return _apply2(ADD, self, other)
+        return _apply_const(ADD_CONST, self, _constant(other, "+"))
 
     def __radd__(self, other):
-        return apply(B.ADD_CONST, self, as_number(other, "+"))
+        return _apply_const(ADD_CONST, self, _constant(other, "+"))
 
     def __sub__(self, other):
-        if isinstance(other, Value):
-            return apply(B.SUB, self, other)
-        return apply(B.ADD_CONST, self, -as_number(other, "-"))  # x - c == x + (-c) exactly
+        if other.__class__ is Value:
+            return _apply2(SUB, self, other)
+        c = _constant(other, "-")
+        return c if c is NotImplemented else _apply_const(ADD_CONST, self, -c)  # x - c == x + (-c) exactly
 
     def __rsub__(self, other):
-        return apply(B.RSUB_CONST, self, as_number(other, "-"))
+        return _apply_const(RSUB_CONST, self, _constant(other, "-"))
 
     def __mul__(self, other):
-        return _binary(B.MUL, B.MUL_CONST, self, other, "*")
+        if other.__class__ is Value:
+            return _apply2(MUL, self, other)
+        return _apply_const(MUL_CONST, self, _constant(other, "*"))
 
     def __rmul__(self, other):
-        return apply(B.MUL_CONST, self, as_number(other, "*"))
+        return _apply_const(MUL_CONST, self, _constant(other, "*"))
 
     def __truediv__(self, other):
-        return _binary(B.DIV, B.DIV_CONST, self, other, "/")
+        if other.__class__ is Value:
+            return _apply2(DIV, self, other)
+        return _apply_const(DIV_CONST, self, _constant(other, "/"))
 
     def __rtruediv__(self, other):
-        return apply(B.RDIV_CONST, self, as_number(other, "/"))
+        return _apply_const(RDIV_CONST, self, _constant(other, "/"))
 
     def __pow__(self, other):
-        return _binary(B.POW, B.POW_CONST, self, other, "**")
+        if other.__class__ is Value:
+            return _apply2(POW, self, other)
+        return _apply_const(POW_CONST, self, _constant(other, "**"))
 
     def __rpow__(self, other):
-        return apply(B.RPOW_CONST, self, as_number(other, "**"))
+        return _apply_const(RPOW_CONST, self, _constant(other, "**"))
 
     def __neg__(self):
-        return apply(B.NEG, self)
+        return _apply1(NEG, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return apply(B.ABS, self)
+        return _apply1(ABS, self)
 
     # --- functions ---
     def exp(self) -> Value:
         """e ** self."""
-        return apply(B.EXP, self)
+        return _apply1(EXP, self)
 
     def log(self) -> Value:
         """Natural logarithm (input must be > 0)."""
-        return apply(B.LOG, self)
+        return _apply1(LOG, self)
 
     def sqrt(self) -> Value:
         """Square root (input must be >= 0)."""
-        return apply(B.SQRT, self)
+        return _apply1(SQRT, self)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent, exact and finite for every input."""
-        return apply(B.TANH, self)
+        return _apply1(TANH, self)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -self), computed without overflow for every input."""
-        return apply(B.SIGMOID, self)
+        return _apply1(SIGMOID, self)
 
     def relu(self) -> Value:
         """max(0, self); its derivative at 0 is taken as 0."""
-        return apply(B.RELU, self)
+        return _apply1(RELU, self)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """self for self > 0, else slope * self."""
-        return apply(B.LEAKY_RELU, self, as_number(slope, "leaky_relu: slope"))
+        return _apply_const(LEAKY_RELU, self, as_number(slope, "leaky_relu: slope"))
 
     def sin(self) -> Value:
         """Sine."""
-        return apply(B.SIN, self)
+        return _apply1(SIN, self)
 
     def cos(self) -> Value:
         """Cosine."""
-        return apply(B.COS, self)
+        return _apply1(COS, self)
 
 
 def _data_of(other, what: str) -> float:
     return other.data if isinstance(other, Value) else as_number(other, what)
 
 
-def _binary(op: Op, const_op: Op, x: Value, other, symbol: str):
-    if isinstance(other, Value):
-        return apply(op, x, other)
+def _constant(other, symbol: str):
+    """A number operand as a float; NotImplemented for other types (so numpy arrays can take over)."""
+    if other.__class__ is float:
+        return other
     if isinstance(other, numbers.Real) or isinstance(other, bool):
-        return apply(const_op, x, as_number(other, symbol))
-    return NotImplemented  # lets other types (numpy object arrays) try their reflected op
+        return as_number(other, symbol)
+    return NotImplemented
 
 
-def apply(op: Op, *args) -> Value:
-    """Apply ``op`` to Values (then its constants) and record the node unless under no_grad."""
-    datas = [a.data if a.__class__ is Value else a for a in args]
-    try:
-        data = op.forward(*datas)
-    except (ArithmeticError, ValueError) as exc:
-        raise _domain_error(op, args, datas, exc) from None
-    if data.__class__ is not float:  # a user-registered forward may return an int or numpy scalar
-        data = as_number(data, f"{op.name}: forward result")
-    node = Value.__new__(Value)
+# The op-application paths. They differ only in how the inputs reach the forward rule; the node
+# they make is the same. They are spelled out because they run once per node of every graph.
+def _make(op: Op, data: float, args) -> Value:
+    node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = None
-    if STATE.recording:
+    if _STATE.recording:
         node._op = op
-        node._args = args[0] if op.bare else args
-        if STATE.anomaly_sites is not None:
+        node._args = args
+        if _STATE.anomaly_sites is not None:
             from .anomaly import on_forward
 
-            on_forward(node, datas)
+            on_forward(node)
     else:
         node._op = None
         node._args = ()
     return node
 
 
-def _domain_error(op: Op, args, datas, exc: Exception) -> DomainError:
+def _apply1(op: Op, x: Value) -> Value:
+    try:
+        data = op.forward(x.data)
+    except (ArithmeticError, ValueError) as exc:
+        raise _domain_error(op, (x,), exc) from None
+    return _make(op, data, x)
+
+
+def _apply2(op: Op, x: Value, y: Value) -> Value:
+    try:
+        data = op.forward(x.data, y.data)
+    except (ArithmeticError, ValueError) as exc:
+        raise _domain_error(op, (x, y), exc) from None
+    return _make(op, data, (x, y))
+
+
+def _apply_const(op: Op, x: Value, c):
+    if c is NotImplemented:
+        return c
+    try:
+        data = op.forward(x.data, c)
+    except (ArithmeticError, ValueError) as exc:
+        raise _domain_error(op, (x, c), exc) from None
+    return _make(op, data, (x, c))
+
+
+def apply(op: Op, *args) -> Value:
+    """Apply any op to its Values, then its constants, and record the node unless under no_grad."""
+    datas = [a.data if a.__class__ is Value else a for a in args]
+    try:
+        data = op.forward(*datas)
+    except (ArithmeticError, ValueError) as exc:
+        raise _domain_error(op, args, exc) from None
+    if data.__class__ is not float:  # a user-registered forward may return an int or numpy scalar
+        data = as_number(data, f"{op.name}: forward result")
+    return _make(op, data, args[0] if op.bare else args)
+
+
+def _domain_error(op: Op, args, exc: Exception) -> DomainError:
+    datas = [a.data if isinstance(a, Value) else a for a in args]
     message = str(exc) if isinstance(exc, DomainError) else f"{op.name}: {exc} for inputs {datas!r}"
     labels = [a.label for a in args if isinstance(a, Value) and a.label is not None]
     if labels:
         message += f" (node{'s' if len(labels) > 1 else ''} {', '.join(map(repr, labels))})"
     return DomainError(message)
+
+
+_new = object.__new__
+_STATE = STATE
+ADD, SUB, MUL, DIV, POW = B.ADD, B.SUB, B.MUL, B.DIV, B.POW
+ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST = B.ADD_CONST, B.RSUB_CONST, B.MUL_CONST, B.DIV_CONST
+RDIV_CONST, POW_CONST, RPOW_CONST, LEAKY_RELU = B.RDIV_CONST, B.POW_CONST, B.RPOW_CONST, B.LEAKY_RELU
+NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS = (
+    B.NEG, B.ABS, B.EXP, B.LOG, B.SQRT, B.TANH, B.SIGMOID, B.RELU, B.SIN, B.COS)

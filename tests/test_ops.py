@@ -65,7 +65,8 @@ def test_second_derivatives_match_central_differences_of_the_first(op, consts):
             second = backprop(g) if isinstance(g, Value) else {}
             for j in range(len(xs)):
                 analytic = second.get(leaves[j], 0.0)
-                numeric = central_diff(lambda *ys: _first_derivatives(op, consts, ys)[i], xs, j, h=1e-5)
+                first_i = lambda *ys, i=i: _first_derivatives(op, consts, ys)[i]  # noqa: E731
+                numeric = central_diff(first_i, xs, j, h=1e-5)
                 assert close(analytic, numeric, rtol=1e-4, atol=1e-5), (op.name, xs, i, j, analytic, numeric)
 
 

@@ -1,0 +1,116 @@
+"""gradcheck, the per-node check and register_op: reports, kinks and pointing at a wrong rule."""
+
+import math
+
+import pytest
+
+import autograd as ag
+from autograd import GradcheckError, Value, check_graph, check_op, gradcheck, register_op
+
+
+def test_gradcheck_passes_and_reports_every_input():
+    report = gradcheck(lambda x, y: (x * y).tanh() + x.exp() / y, [0.4, 1.7])
+    assert report.passed
+    assert [r.name for r in report.rows] == ["x", "y"]
+    x, y = 0.4, 1.7
+    t = math.tanh(x * y)
+    expected = [(1 - t * t) * y + math.exp(x) / y, (1 - t * t) * x - math.exp(x) / y**2]
+    for row, e in zip(report.rows, expected):
+        assert math.isclose(row.analytic, e, rel_tol=1e-12)
+        assert math.isclose(row.numeric, e, rel_tol=1e-6)
+        assert row.verdict == "ok" and row.abs_error < 1e-6
+
+
+def test_report_prints_as_text_and_html():
+    report = gradcheck(lambda a: a * a, [Value(3.0, label="a")])
+    text = str(report)
+    assert "analytic" in text and "numeric" in text and "a " in text and "passed" in text
+    html = report._repr_html_()
+    assert html.count("<tr") == 2 and "<table>" in html
+
+
+def _broken_square():
+    # A deliberately wrong derivative: d/dx x^2 written as x.
+    return register_op("bad_square", lambda x: x * x, lambda out, x: (x,), replace=True)
+
+
+def test_gradcheck_failure_names_the_input_and_shows_both_numbers():
+    bad_square = _broken_square()
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda w, b: bad_square(w) + b, [Value(1.5, label="weight"), 2.0])
+    message = str(info.value)
+    assert "wrong derivative for weight at 1.5: analytic 1.5 vs numeric 2.9999" in message
+    assert info.value.report.failures[0].name == "weight"
+    report = gradcheck(lambda w, b: bad_square(w) + b, [1.5, 2.0], raise_exception=False)
+    assert [r.verdict for r in report.rows] == ["FAIL", "ok"]
+
+
+@pytest.mark.parametrize("fn", [lambda x: x.relu(), lambda x: abs(x), lambda x: x.leaky_relu(0.1),
+                                lambda x: (x - 1.0).relu() * 3])
+def test_inputs_at_a_kink_are_not_differentiable_here(fn):
+    at = 1.0 if fn(Value(1.0)).data == 0.0 and fn(Value(1.5)).data > 0 else 0.0
+    report = gradcheck(fn, [at], raise_exception=False)
+    assert report.rows[0].verdict == "not differentiable here"
+    assert report.passed  # neither a pass nor a failure
+    near = gradcheck(fn, [at + 0.4e-6], raise_exception=False)
+    assert near.rows[0].verdict == "not differentiable here"
+    away = gradcheck(fn, [at + 0.1], raise_exception=False)
+    assert away.rows[0].verdict == "ok"
+
+
+def test_input_at_the_edge_of_the_domain_is_not_differentiable_here():
+    report = gradcheck(lambda x: x.sqrt(), [0.0], raise_exception=False)
+    assert report.rows[0].verdict == "not differentiable here"
+
+
+def test_per_node_check_points_at_the_wrong_rule_by_name():
+    bad_square = _broken_square()
+    x = Value(0.7, label="x")
+    out = (bad_square(x * 2.0) + x.tanh()).exp()
+    with pytest.raises(GradcheckError, match="op 'bad_square'") as info:
+        check_graph(out)
+    failures = info.value.report.failures
+    assert len(failures) == 1 and failures[0].name.startswith("op 'bad_square'")
+    assert math.isclose(failures[0].analytic, 1.4) and math.isclose(failures[0].numeric, 2.8, rel_tol=1e-6)
+    assert all(r.verdict == "ok" for r in info.value.report.rows if r is not failures[0])
+
+
+def test_per_node_check_of_a_correct_graph_passes():
+    xs = [Value(0.1 * i) for i in range(40)]
+    out = ag.dot(xs, [x.sin() for x in xs]).tanh() + ag.sum(xs) ** 2
+    report = check_graph(out)
+    assert report.passed
+    # 40 sin nodes, dot and sum at 16 spread positions each, then tanh, pow_const and add (2 inputs)
+    assert len(report.rows) == 40 + 16 + 16 + 1 + 1 + 2
+
+
+def test_registered_op_works_like_a_builtin_including_second_derivatives():
+    cube = register_op("cube", lambda x: x**3, lambda out, x: (3 * x * x,), replace=True)
+    x = Value(1.5)
+    y = x.cube()
+    assert y.op == "cube" and y.parents == (x,)
+    y.backward()
+    assert math.isclose(x.grad, 6.75)
+    assert math.isclose(ag.grad(ag.grad(lambda v: cube(v)))(1.5).data, 9.0)
+    assert check_op("cube").passed
+
+
+def test_registered_op_with_constants_and_two_inputs():
+    hyp = register_op("hypot2", lambda x, y, s: s * math.hypot(x, y),
+                      lambda out, x, y, s: (s * s * x / out, s * s * y / out),
+                      arity=2, params=("s",), domain=((0.5, 2.0), (0.5, 2.0)), samples=((2.0,),), replace=True)
+    assert check_op("hypot2").passed
+    report = gradcheck(lambda a, b: hyp(a, b, 2.0), [0.6, 0.8])
+    assert report.passed and math.isclose(report.rows[0].analytic, 2.0 * 0.6)
+
+
+def test_register_op_refuses_clashes_and_bad_definitions():
+    with pytest.raises(ValueError, match="already a Value attribute"):
+        register_op("tanh2" if False else "exp", math.exp, lambda out, x: (out,))
+    register_op("twice", lambda x: 2 * x, lambda out, x: (2.0,), replace=True)
+    with pytest.raises(ValueError, match="already registered"):
+        register_op("twice", lambda x: 2 * x, lambda out, x: (2.0,))
+    with pytest.raises(ValueError, match="identifier"):
+        register_op("not a name", abs, abs)
+    with pytest.raises(TypeError, match="callables"):
+        register_op("nofn", 3, abs)
