@@ -1,0 +1,130 @@
+"""Formulas as text ("tanh(w*x + b)") turned into functions over Values, through an ast whitelist."""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import functions as F
+from .value import Value, as_number
+
+
+class ExpressionError(ValueError):
+    """A formula that cannot be read or evaluated: the message is one line, for a command line."""
+
+
+FUNCTIONS: dict[str, Callable] = {
+    "exp": F.exp, "log": F.log, "sqrt": F.sqrt, "tanh": F.tanh, "sigmoid": F.sigmoid, "relu": F.relu,
+    "leaky_relu": F.leaky_relu, "sin": F.sin, "cos": F.cos, "abs": abs,
+}
+CONSTANTS = {"pi": math.pi, "e": math.e}
+_BINARY = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__", ast.Pow: "__pow__"}
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed formula: its text, its variables in order of first appearance, and its tree."""
+
+    text: str
+    variables: tuple[str, ...]
+    tree: ast.expr
+
+    def __call__(self, *values: Value) -> Value:
+        """The formula applied to one Value (or number) per variable, in ``variables`` order."""
+        if len(values) != len(self.variables):
+            names = ", ".join(self.variables)
+            raise ExpressionError(f"expected {len(self.variables)} values ({names}), got {len(values)}")
+        env = dict(zip(self.variables, values))
+        return _evaluate(self.tree, env)
+
+    def bind(self, assignments: dict[str, object]) -> list[Value]:
+        """One labelled leaf per variable from name -> number, refusing missing and extra names."""
+        missing = [v for v in self.variables if v not in assignments]
+        if missing:
+            raise ExpressionError(f"missing value for {', '.join(missing)} (give it as {missing[0]}=1.0)")
+        extra = [name for name in assignments if name not in self.variables]
+        if extra:
+            raise ExpressionError(f"value given for {', '.join(extra)}, which the expression does not use")
+        leaves = []
+        for name in self.variables:
+            raw = assignments[name]
+            try:
+                number = float(raw) if isinstance(raw, str) else as_number(raw, name)
+            except (TypeError, ValueError):
+                raise ExpressionError(f"{name}={raw} is not a number") from None
+            if not math.isfinite(number):
+                raise ExpressionError(f"{name}={raw} is not a finite number")
+            leaves.append(Value(number, label=name))
+        return leaves
+
+
+def parse(text: str) -> Expression:
+    """Parse a formula of numbers, names, + - * / **, unary minus and calls to engine functions."""
+    if not isinstance(text, str):
+        raise TypeError(f"parse: expected a str, got {type(text).__name__}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as exc:
+        raise ExpressionError(f"syntax error in {text!r} at column {exc.offset}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("expression is too deeply nested") from None
+    variables: list[str] = []
+    _check(tree, variables)
+    return Expression(text, tuple(variables), tree)
+
+
+def _check(node: ast.AST, variables: list[str]) -> None:
+    """Refuse anything outside the whitelist; collect variable names in order of appearance."""
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _BINARY:
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed (use + - * / **)")
+        _check(node.left, variables)
+        _check(node.right, variables)
+    elif isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+        _check(node.operand, variables)
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            raise ExpressionError(f"{node.value!r} is not a number")
+    elif isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"unknown function '{name}' (known: {', '.join(sorted(FUNCTIONS))})")
+        if node.keywords:
+            raise ExpressionError(f"{name}: keyword arguments are not allowed")
+        arities = (1, 2) if name == "leaky_relu" else (1,)
+        if len(node.args) not in arities:
+            raise ExpressionError(f"{name}() takes {' or '.join(map(str, arities))} argument(s), got {len(node.args)}")
+        for arg in node.args:
+            _check(arg, variables)
+    elif isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"'{node.id}' is a function: call it, as {node.id}(x)")
+        if node.id not in CONSTANTS and node.id not in variables:
+            variables.append(node.id)
+    else:
+        raise ExpressionError(f"{type(node).__name__} is not allowed in an expression")
+
+
+def _evaluate(node: ast.expr, env: dict[str, object]):
+    """The checked tree computed on Values (variables) and floats (constants)."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return env[node.id] if node.id in env else CONSTANTS[node.id]
+    if isinstance(node, ast.UnaryOp):
+        operand = _evaluate(node.operand, env)
+        return -operand if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp):
+        left, right = _evaluate(node.left, env), _evaluate(node.right, env)
+        method = _BINARY[type(node.op)]
+        if isinstance(left, Value):
+            return getattr(left, method)(right)
+        if isinstance(right, Value):  # number op Value: the engine's constant op (2 * x keeps 2 as a constant)
+            return getattr(right, "__r" + method[2:])(left)
+        return getattr(Value(left), method)(right).data  # constants fold, with the engine's domain checks
+    args = [_evaluate(a, env) for a in node.args]  # a Call: _check allowed nothing else
+    return FUNCTIONS[node.func.id](*args)
