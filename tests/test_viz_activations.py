@@ -1,0 +1,66 @@
+"""viz.activations: each activation and its derivative, from the engine, checked against the formulas."""
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from test_viz_stubs import check_image
+
+from viz import plot_activations
+from viz.activations import curve
+
+
+def lines(ax):
+    return {line.get_label(): line for line in ax.get_lines()}
+
+
+def test_functions_and_derivatives_match_the_formulas(tmp_path):
+    fig = plot_activations(points=81)
+    axes = fig.axes
+    assert [ax.get_title() for ax in axes] == ["relu", "tanh", "sigmoid", "linear"]
+    x = np.linspace(-4, 4, 81)
+    relu, tanh, sigmoid, linear = (lines(ax) for ax in axes)
+    assert np.allclose(relu["f(x)"].get_ydata(), np.maximum(x, 0))
+    assert np.allclose(relu["f'(x)"].get_ydata(), (x > 0).astype(float))
+    assert np.allclose(tanh["f'(x)"].get_ydata(), 1 - np.tanh(x) ** 2)
+    s = 1 / (1 + np.exp(-x))
+    assert np.allclose(sigmoid["f(x)"].get_ydata(), s) and np.allclose(sigmoid["f'(x)"].get_ydata(), s * (1 - s))
+    assert np.allclose(linear["f(x)"].get_ydata(), x) and np.allclose(linear["f'(x)"].get_ydata(), 1.0)
+    kink = relu["f'(0) taken as 0"]
+    assert list(kink.get_xdata()) == [0.0] and list(kink.get_ydata()) == [0.0]
+    fig.savefig(tmp_path / "act.png")
+    check_image(tmp_path / "act.png", min_size=(800, 200))
+
+
+def test_custom_functions_and_given_axes():
+    def softplus(v):
+        return (v.exp() + 1.0).log()
+
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    out = plot_activations(["leaky_relu", softplus], axes=axes, x_range=(-2, 2), points=21)
+    assert out is fig and axes[1].get_title() == "softplus"
+    x = np.linspace(-2, 2, 21)
+    assert np.allclose(lines(axes[1])["f'(x)"].get_ydata(), 1 / (1 + np.exp(-x)))
+    assert np.allclose(lines(axes[0])["f'(x)"].get_ydata(), np.where(x > 0, 1.0, 0.01))
+
+
+def test_curve_uses_the_engine():
+    ys, ds = curve(lambda v: v * v * v, [2.0, -1.0])
+    assert list(ys) == [8.0, -1.0] and list(ds) == [12.0, 3.0]
+    ys, ds = curve(lambda v: v.sin(), [0.3])
+    assert math.isclose(ds[0], math.cos(0.3))
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="unknown activation 'swish'"):
+        plot_activations(["swish"])
+    with pytest.raises(ValueError, match="unknown activation 'add'"):
+        plot_activations(["add"])
+    with pytest.raises(ValueError, match="x_range must be"):
+        plot_activations(x_range=(1, 1))
+    with pytest.raises(ValueError, match="axes must be 2 matplotlib Axes"):
+        plot_activations(["relu", "tanh"], axes=[Figure().add_subplot()])
+    with pytest.raises(ValueError, match="names is empty"):
+        plot_activations([])

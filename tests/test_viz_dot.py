@@ -1,0 +1,174 @@
+"""viz.dot: the DOT source itself — records, op nodes, edges, colours, title, clusters, collapsing, size limit."""
+
+import re
+
+import pytest
+from test_viz_stubs import MLP
+
+from autograd import Value
+from viz import to_dot
+from viz.dot import NO_BACKWARD
+from viz.style import KINDS
+
+
+def records(dot: str) -> dict:
+    """node id -> (fill colour, label) of each record node."""
+    found = re.findall(r'^\t*(\w+) \[shape=record[^\n]*?fillcolor="(#\w+)"[^\n]*?label="(.*)"\]$', dot, re.M)
+    return {node: (fill, label) for node, fill, label in found}
+
+
+def op_nodes(dot: str) -> dict:
+    return dict(re.findall(r'^\t*(o\d+) \[[^\n]*label="([^"]*)"\]$', dot, re.M))
+
+
+def edges(dot: str) -> list:
+    return re.findall(r"^\t*(\w+) -> (\w+)", dot, re.M)
+
+
+def karpathy():
+    a, b, c, f = Value(2.0, label="a"), Value(-3.0, label="x"), Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    loss = d * f
+    loss.label = "L"
+    return loss
+
+
+def test_records_hold_label_data_grad_and_ops_sit_between():
+    loss = karpathy()
+    dot = to_dot(loss)
+    labels = {label for _, label in records(dot).values()}
+    assert labels == {"{ a | data 2 | grad 0 }", "{ x | data -3 | grad 0 }", "{ c | data 10 | grad 0 }",
+                      "{ f | data -2 | grad 0 }", "{ e | data -6 | grad 0 }", "{ d | data 4 | grad 0 }",
+                      "{ L | data -8 | grad 0 }"}
+    assert sorted(op_nodes(dot).values()) == ["*", "*", "+"]
+    # 6 input edges into the 3 op nodes, and 3 edges from op node to its result
+    assert len(edges(dot)) == 9
+    assert all(src.startswith("o") != dst.startswith("o") for src, dst in edges(dot))
+
+
+def test_title_says_backward_was_not_called_until_it_is():
+    loss = karpathy()
+    assert NO_BACKWARD in to_dot(loss)
+    assert "<b>My graph</b>" in to_dot(loss, title="My graph") and NO_BACKWARD in to_dot(loss, title="My graph")
+    loss.backward()
+    dot = to_dot(loss)
+    assert NO_BACKWARD not in dot
+    labels = {label for _, label in records(dot).values()}
+    # hand-computed: L = (a*x + c) * f
+    assert {"{ a | data 2 | grad 6 }", "{ x | data -3 | grad -4 }", "{ c | data 10 | grad -2 }",
+            "{ f | data -2 | grad 4 }", "{ L | data -8 | grad 1 }"} <= labels
+
+
+def test_fan_out_draws_one_edge_per_use():
+    a = Value(3.0, label="a")
+    b = a + a
+    dot = to_dot(b)
+    assert edges(dot).count(("v1", "o0")) == 2 and ("o0", "v0") in edges(dot)
+
+
+def test_kinds_are_coloured_and_the_legend_lists_them():
+    w = Value(0.5, label="w[0]")
+    x = Value(2.0, label="x[0]")
+    y = w * x
+    y.label = "y"
+    out = y.tanh()
+    dot = to_dot(out)
+    fills = {label.split(" | ")[0].strip("{ "): fill for fill, label in records(dot).values()}
+    assert fills["w[0]"] == KINDS["parameter"][0] and fills["x[0]"] == KINDS["input"][0]
+    assert fills["y"] == KINDS["computed"][0] and fills["data 0.7616"] == KINDS["output"][0]
+    for kind in ("parameter (w, b)", "input / constant", "computed", "output"):
+        assert kind in dot
+
+
+def test_colour_by_gradient():
+    loss = karpathy()
+    loss.backward()
+    fills = {label.split(" | ")[0].strip("{ "): fill for fill, label in records(to_dot(loss, color_by="grad")).values()}
+    assert fills["a"] == "#f26969"  # grad 6, the largest: 80% red
+    assert fills["x"] > "#6" and fills["c"] != fills["a"]  # negative grads are blue
+    assert int(fills["c"][1:3], 16) > int(fills["x"][1:3], 16)  # |grad c| = 2 < |grad x| = 4: paler
+
+
+def test_show_data_show_grad_and_rankdir():
+    loss = karpathy()
+    plain = {label for _, label in records(to_dot(loss, show_data=False, show_grad=False)).values()}
+    assert "{ a }" in plain
+    tb = {label for _, label in records(to_dot(loss, rankdir="TB")).values()}
+    assert "a | data 2 | grad 0" in tb
+    assert "rankdir=TB" in to_dot(loss, rankdir="TB")
+
+
+def test_unusual_labels_are_escaped():
+    v = Value(1.0, label='odd {label} | "q"')
+    dot = to_dot(v * 2)
+    assert 'odd \\{label\\} \\| \\"q\\"' in dot
+
+
+def test_mlp_nodes_are_clustered_per_neuron_and_per_layer():
+    model = MLP(2, [3, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    dot = to_dot(loss)
+    names = re.findall(r"subgraph (cluster_\w+)", dot)
+    assert sorted(names) == ["cluster_neuron_0_0", "cluster_neuron_0_1", "cluster_neuron_0_2", "cluster_neuron_1_0"]
+    block = dot.split("subgraph cluster_neuron_0_1")[1].split("\t}\n")[0]
+    assert "w[0,1,0]" in block and "b[0,1]" in block and "z[0,1]" in block and "a[0,1]" in block
+    assert "w[0,0,0]" not in block
+    layered = to_dot(loss, group="layer")
+    assert layered.count("subgraph cluster_layer_0") == 1 and layered.count("subgraph cluster_neuron_0_") == 3
+    assert "subgraph cluster" not in to_dot(loss, group=None)
+
+
+def test_collapsed_mlp_draws_one_box_per_neuron():
+    model = MLP(2, [4, 3, 1], seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    dot = to_dot(out, collapse=True)
+    boxes = re.findall(r"^\t*(k_\w+) \[shape=record", dot, re.M)
+    assert len(boxes) == 8 and "w[" not in dot and "b[" not in dot
+    assert re.search(r"neuron \[0,2\]\\ntanh \| \{ out [-\d.e]+ \| grad [-\d.e]+ \}", dot)
+    assert "neuron [2,0]\\nlinear" in dot
+    box_edges = [e for e in edges(dot) if e[0].startswith("k_") and e[1].startswith("k_")]
+    assert len(box_edges) == 4 * 3 + 3 * 1 and len(set(box_edges)) == len(box_edges)
+    input_edges = [e for e in edges(dot) if e[1].startswith("k_0_")]
+    assert len(input_edges) == 2 * 4
+    assert re.findall(r"subgraph (cluster_\w+)", dot) == ["cluster_layer_0", "cluster_layer_1", "cluster_layer_2"]
+
+
+def test_too_big_without_collapsing_says_how_to_collapse():
+    model = MLP(2, [16, 16, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    with pytest.raises(ValueError, match=r"graph has \d+ nodes, more than max_nodes=300; pass collapse=True"):
+        to_dot(loss)
+    dot = to_dot(loss, collapse=True)
+    assert len(re.findall(r"^\t*k_\w+ \[", dot, re.M)) == 33
+    with pytest.raises(ValueError, match="even with one box per neuron"):
+        to_dot(loss, collapse=True, max_nodes=20)
+
+
+def test_a_deep_chain_is_refused_quickly_or_drawn_without_recursion():
+    node = Value(0.0, label="x")
+    for _ in range(50_000):
+        node = node * 1.0
+    with pytest.raises(ValueError, match="50001 nodes"):
+        to_dot(node)
+    assert len(records(to_dot(node, max_nodes=60_000))) == 50_001
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"rankdir": "XY"}, "rankdir must be one of"),
+        ({"color_by": "size"}, "color_by must be 'kind' or 'grad'"),
+        ({"group": "cluster"}, "group must be"),
+        ({"max_nodes": 0}, "max_nodes must be a positive int"),
+        ({"max_nodes": True}, "max_nodes must be a positive int"),
+    ],
+)
+def test_bad_options_name_themselves(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        to_dot(Value(1.0), **kwargs)
+    with pytest.raises(TypeError, match="title must be"):
+        to_dot(Value(1.0), title=3)

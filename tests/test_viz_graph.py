@@ -1,0 +1,106 @@
+"""viz.graph: draw_graph as a graphviz.Digraph, shown in Jupyter and saved as SVG, PNG, PDF with both renderers."""
+
+import xml.etree.ElementTree as ET
+
+import graphviz
+import pytest
+from PIL import Image
+from test_viz_stubs import MLP, check_image
+
+from autograd import Value
+from viz import draw_graph, to_dot, use_renderer
+
+BOTH = ["dot", "graphviz-pure"]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def neuron():
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def test_draw_graph_is_a_digraph_with_the_same_source_as_to_dot():
+    o = neuron()
+    g = draw_graph(o, title="neuron")
+    assert isinstance(g, graphviz.Digraph)
+    assert g.source == to_dot(o, title="neuron")
+    assert draw_graph(o, "TB", False, True).source == to_dot(o, rankdir="TB", show_data=False)
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_jupyter_display_renders_svg(name):
+    try:
+        use_renderer(name)
+        bundle = draw_graph(neuron())._repr_mimebundle_()
+    finally:
+        use_renderer(None)
+    svg = bundle["image/svg+xml"]
+    texts = {t.text for t in ET.fromstring(svg).iter(SVG + "text")}
+    assert {"o", "data 0.7071", "tanh", "w1", "data -3", "grad 0"} <= texts
+    assert any("backward() not called yet" in (t or "") for t in texts)
+
+
+@pytest.mark.parametrize("name", BOTH)
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_save_in_each_format_with_each_renderer(tmp_path, name, fmt):
+    o = neuron()
+    o.backward()
+    path = draw_graph(o).save(tmp_path / f"neuron.{fmt}", renderer=name)
+    assert [p.name for p in tmp_path.iterdir()] == [f"neuron.{fmt}"]
+    data = path.read_bytes()
+    if fmt == "svg":
+        texts = {t.text for t in ET.fromstring(data).iter(SVG + "text")}
+        assert {"grad 0.5", "grad -1.5", "grad 1", "data 6.881"} <= texts  # do/dn = 1 - tanh(n)^2 = 0.5
+    elif fmt == "png":
+        image = check_image(path, min_size=(500, 150), min_colours=30)
+        assert image.shape[1] > image.shape[0]  # left to right: wider than tall
+    else:
+        assert data.startswith(b"%PDF") and len(data) > 1000
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_collapsed_mlp_renders(tmp_path, name):
+    model = MLP(2, [16, 16, 1], seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    path = draw_graph(loss, collapse=True).save(tmp_path / "mlp.png", renderer=name)
+    with Image.open(path) as image:
+        assert image.width > 800 and image.height > 800  # 16 boxes a column
+
+
+def test_render_goes_through_the_chosen_renderer(tmp_path):
+    g = draw_graph(neuron())
+    try:
+        use_renderer("graphviz-pure")
+        out = g.render(filename="n.gv", directory=tmp_path, format="png")
+    finally:
+        use_renderer(None)
+    assert out.endswith("n.gv.png") and (tmp_path / "n.gv.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_save_refuses_an_unknown_format(tmp_path):
+    with pytest.raises(ValueError, match="format must be one of"):
+        draw_graph(neuron()).save(tmp_path / "g.jpg")
+    assert not list(tmp_path.iterdir())
+
+
+def test_save_with_a_gv_name_writes_the_dot_source(tmp_path):
+    g = draw_graph(neuron())
+    g.save(tmp_path / "n.gv")
+    assert (tmp_path / "n.gv").read_text() == g.source
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_other_formats_go_through_graphviz_pointed_at_the_renderer(name):
+    try:
+        use_renderer(name)
+        jpeg = draw_graph(neuron())._repr_mimebundle_(include=["image/jpeg"])["image/jpeg"]
+    finally:
+        use_renderer(None)
+    assert jpeg[:3] == b"\xff\xd8\xff" and len(jpeg) > 2000

@@ -1,0 +1,106 @@
+"""viz.render: both renderers (Graphviz dot and graphviz-pure) for real, and the install help when neither exists."""
+
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from viz import render
+from viz.render import RendererNotFoundError, RenderError, find_renderer, render_bytes, save_source, use_renderer
+
+SOURCE = 'digraph { rankdir=LR; a [shape=record label="{ a | data 2 | grad 0.5 }"]; b [label="b"]; a -> b }'
+BOTH = ["dot", "graphviz-pure"]
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_each_renderer_is_installed(name):
+    # CI installs dot with apt-get and graphviz-pure with pip; a missing one must fail here, loudly.
+    found = find_renderer(name)
+    assert found.name == name and found.path
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_svg_is_well_formed_and_carries_the_labels(name):
+    svg = render_bytes(SOURCE, "svg", renderer=name).decode("utf-8")
+    root = ET.fromstring(svg)
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"a", "data 2", "grad 0.5", "b"} <= set(texts)
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_png_decodes_to_a_sensible_picture(name):
+    png = render_bytes(SOURCE, "png", renderer=name)
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    assert image.format == "PNG" and image.width > 150 and 30 < image.height < 400
+    assert len(image.convert("RGB").getcolors(maxcolors=100000)) > 10  # text and lines, not a blank image
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_pdf_from_either_renderer(name):
+    # graphviz-pure writes no PDF itself: viz turns its PNG into a raster PDF.
+    pdf = render_bytes(SOURCE, "pdf", renderer=name)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 500
+
+
+def test_save_source_writes_only_the_given_path(tmp_path):
+    path = save_source(SOURCE, tmp_path / "g.png", renderer="graphviz-pure")
+    assert path == tmp_path / "g.png" and sorted(p.name for p in tmp_path.iterdir()) == ["g.png"]
+    assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_bad_arguments_name_themselves():
+    with pytest.raises(ValueError, match="renderer must be one of"):
+        find_renderer("neato")
+    with pytest.raises(ValueError, match="format must be one of"):
+        render_bytes(SOURCE, "gif")
+    with pytest.raises(TypeError, match="source must be DOT source"):
+        render_bytes(b"digraph {}", "svg")
+    with pytest.raises(ValueError, match="format must be one of"):
+        save_source(SOURCE, "graph.txt")
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_a_broken_source_is_a_render_error(name):
+    with pytest.raises(RenderError, match=name):
+        render_bytes("digraph { a -> }", "svg", renderer=name)
+
+
+def test_no_renderer_gives_install_instructions(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(render, "_search_path", lambda: str(tmp_path))
+    with pytest.raises(RendererNotFoundError) as info:
+        find_renderer()
+    message = str(info.value)
+    for word in ("apt-get install graphviz", "brew install graphviz", "winget", "choco", "conda", "pip install"):
+        assert word in message
+    with pytest.raises(RendererNotFoundError, match="'dot' was asked for"):
+        find_renderer("dot")
+
+
+def test_dot_first_then_graphviz_pure(monkeypatch, tmp_path):
+    assert find_renderer().name == "dot"
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot: graphviz-pure next to the interpreter is found
+    assert find_renderer().name == "graphviz-pure"
+
+
+def test_use_renderer_chooses_for_every_drawing():
+    try:
+        use_renderer("graphviz-pure")
+        assert find_renderer().name == "graphviz-pure"
+        use_renderer(None)
+        assert find_renderer().name == "dot"
+        with pytest.raises(ValueError, match="use_renderer"):
+            use_renderer("cairo")
+    finally:
+        use_renderer(None)
+
+
+def test_dot_binary_points_graphviz_at_the_renderer_and_restores_it():
+    from graphviz.backend import dot_command
+
+    before = dot_command.DOT_BINARY
+    with render.dot_binary("graphviz-pure") as found:
+        assert str(dot_command.DOT_BINARY) == found.path and found.path.endswith("graphviz-pure")
+    assert dot_command.DOT_BINARY == before

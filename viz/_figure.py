@@ -1,0 +1,33 @@
+"""Figures for the plots: a fresh Figure (no pyplot: no global state, no window) or the caller's axes."""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+
+class PlotFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter even when pyplot was never imported."""
+
+    def _repr_png_(self) -> bytes:
+        # Not made through pyplot, so the inline backend does not show it too: it appears exactly once.
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def new_figure(figsize: tuple[float, float]) -> PlotFigure:
+    """A new figure of ``figsize`` inches with constrained layout."""
+    return PlotFigure(figsize=figsize, layout="constrained")
+
+
+def axes_for(ax: Axes | None, figsize: tuple[float, float], what: str) -> tuple[Figure, Axes]:
+    """The figure and axes to draw on: ``ax`` and its figure, or a new figure of ``figsize`` inches."""
+    if ax is None:
+        fig = new_figure(figsize)
+        return fig, fig.add_subplot()
+    if not isinstance(ax, Axes):
+        raise TypeError(f"{what}: ax must be a matplotlib Axes or None, got {type(ax).__name__} {ax!r:.60}")
+    return ax.figure, ax

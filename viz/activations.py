@@ -1,0 +1,86 @@
+"""plot_activations: activation functions and their derivatives, both computed by the engine, side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from autograd import OPS, Value, backprop
+from autograd.value import apply
+
+from ._figure import new_figure
+
+FUNCTION, DERIVATIVE = "#2563eb", "#dc2626"
+
+
+def _function(item, what: str) -> tuple[str, Callable[[Value], Value], tuple[float, ...]]:
+    """(name, Value -> Value, kinks) for an activation name or a callable."""
+    if callable(item):
+        return getattr(item, "__name__", "f"), item, ()
+    if item == "linear":
+        return "linear", lambda v: v, ()
+    if not isinstance(item, str) or item not in OPS or OPS[item].arity != 1:
+        raise ValueError(f"{what}: unknown activation {item!r}; use 'linear', a one-input op such as 'relu', "
+                         "'tanh', 'sigmoid', or a function of a Value")
+    op = OPS[item]
+    if op.params:  # leaky_relu: the Value method supplies the default constant
+        if not callable(getattr(Value, item, None)):
+            raise ValueError(f"{what}: the op {item!r} needs constants {op.params}; pass a function of a Value")
+        return item, lambda v: getattr(v, item)(), op.kinks
+    return item, lambda v: apply(op, v), op.kinks
+
+
+def curve(fn: Callable[[Value], Value], xs: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f(x) and f'(x) at each x, from the engine's forward and backward."""
+    ys, ds = [], []
+    for x in xs:
+        v = Value(float(x))
+        out = fn(v)
+        ys.append(out.data)
+        ds.append(float(backprop(out).get(v, 0.0)))
+    return np.array(ys), np.array(ds)
+
+
+def plot_activations(
+    names: Sequence = ("relu", "tanh", "sigmoid", "linear"),
+    *,
+    x_range: tuple[float, float] = (-4.0, 4.0),
+    points: int = 401,
+    axes: Sequence[Axes] | None = None,
+) -> Figure:
+    """One panel per activation: the function (solid) and its derivative (dashed), kinks marked."""
+    if isinstance(names, str) or callable(names):
+        names = [names]
+    items = [_function(n, "plot_activations") for n in names]
+    if not items:
+        raise ValueError("plot_activations: names is empty")
+    lo, hi = map(float, x_range)
+    if not lo < hi:
+        raise ValueError(f"plot_activations: x_range must be (low, high) with low < high, got {x_range!r}")
+    if axes is None:
+        fig = new_figure((3.0 * len(items), 3.0))
+        axes = fig.subplots(1, len(items), sharey=True, squeeze=False)[0]
+    else:
+        axes = list(axes)
+        if len(axes) != len(items) or not all(isinstance(a, Axes) for a in axes):
+            raise ValueError(f"plot_activations: axes must be {len(items)} matplotlib Axes, got {axes!r:.80}")
+        fig = axes[0].figure
+    xs = np.linspace(lo, hi, points)
+    for ax, (name, fn, kinks) in zip(axes, items):
+        ys, ds = curve(fn, xs)
+        ax.axhline(0, color="#9ca3af", lw=0.8)
+        ax.axvline(0, color="#9ca3af", lw=0.8)
+        ax.plot(xs, ys, color=FUNCTION, lw=2, label="f(x)")
+        ax.plot(xs, ds, color=DERIVATIVE, lw=2, ls="--", label="f'(x)")
+        for k in kinks:
+            if lo <= k <= hi:
+                _, d = curve(fn, [k])
+                ax.plot([k], d, "o", color=DERIVATIVE, ms=5, zorder=3, label=f"f'({k:g}) taken as {d[0]:g}")
+        ax.set_title(name)
+        ax.set_xlabel("x")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left", frameon=False)
+    return fig

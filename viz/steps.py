@@ -1,0 +1,104 @@
+"""backward_steps: backward replayed one chain-rule application at a time, with every contribution spelled out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from autograd import Value, backprop, get_op
+
+from .fmt import format_number
+from .style import op_text
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one input receives: ``local`` d(node)/d(parent) times the upstream, and its running ``total``."""
+
+    parent: Value
+    local: float
+    upstream: float
+    contribution: float
+    before: float | None  # the parent's gradient before this step; None if nothing reached it yet
+    total: float
+
+    def describe(self) -> str:
+        """One line: 'a: 1 × 1 = 1, grad a = 1 + 1 = 2' (local × upstream, fan-out accumulation spelled out)."""
+        name = _name(self.parent)
+        f = format_number
+        text = f"{name}: {f(self.local)} × {f(self.upstream)} = {f(self.contribution)}"
+        if self.before is None:
+            return f"{text}, grad {name} = {f(self.total)}"
+        return f"{text}, grad {name} = {f(self.before)} + {f(self.contribution)} = {f(self.total)}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One chain-rule application: ``node``'s ``upstream`` gradient passed to each of its inputs."""
+
+    index: int
+    node: Value
+    upstream: float
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def locals(self) -> tuple[float, ...]:
+        """The local derivatives d(node)/d(parent), one per input, in argument order."""
+        return tuple(c.local for c in self.contributions)
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The node's inputs, in argument order (``a + a`` gives ``(a, a)``)."""
+        return tuple(c.parent for c in self.contributions)
+
+    def describe(self) -> str:
+        """A short paragraph: which node, its upstream gradient, and each input's contribution and total."""
+        head = f"step {self.index + 1}: {_name(self.node)} = {formula(self.node)}, upstream grad " \
+               f"{format_number(self.upstream)}"
+        return "\n".join([head] + ["  " + c.describe() for c in self.contributions])
+
+
+def _name(node: Value) -> str:
+    return node.label or f"({format_number(node.data)})"
+
+
+def formula(node: Value) -> str:
+    """How the node was computed, in the inputs' names: 'b * a', 'x ** 2', '2.5 - x', 'tanh(z)'."""
+    names = [_name(p) for p in node.parents]
+    try:
+        op = get_op(node.op)
+    except KeyError:
+        return f"{node.op}({', '.join(names)})"
+    if node.params:
+        text = op_text(node)
+        if "c" in (op.symbol or "").split():
+            return f"{text} {names[0]}"
+        if op.symbol:
+            return f"{names[0]} {text}"
+        return f"{op.name}({names[0]}, {', '.join(format_number(v) for v in node.params.values())})"
+    if op.symbol and op.arity == 2:
+        return f"{names[0]} {op.symbol} {names[1]}"
+    if op.name == "neg":
+        return f"-{names[0]}"
+    shown = ", ".join(names) if len(names) <= 6 else f"{len(names)} inputs"
+    return f"{op.symbol or op.name}({shown})"
+
+
+def backward_steps(root: Value) -> Iterator[Step]:
+    """Yield one Step per chain-rule application, in the order backward applies them; touches no ``.grad``."""
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_steps: root must be an autograd.Value, got {type(root).__name__} {root!r:.80}")
+    recorded: list = []
+    grads = backprop(root, on_step=lambda node, upstream, parents, local: recorded.append(
+        (node, upstream, parents, local)))
+    totals: dict = {root: 1.0}
+    for index, (node, upstream, parents, local) in enumerate(recorded):
+        contributions = []
+        for parent, d in zip(parents, local):
+            amount = d * upstream  # the same product backprop adds: replayed to show it, not to compute grads
+            before = totals.get(parent)
+            total = amount if before is None else before + amount
+            totals[parent] = total
+            contributions.append(Contribution(parent, d, upstream, amount, before, total))
+        yield Step(index, node, upstream, tuple(contributions))
+    assert all(totals[n] == g or (g != g and totals[n] != totals[n]) for n, g in grads.items())
