@@ -20,6 +20,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from micrograd_env import micrograd_python
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -109,17 +111,6 @@ def worker(args) -> None:
         print(json.dumps(r))
 
 
-def _micrograd_python(given: str | None) -> str:
-    if given:
-        return given
-    venv = HERE / ".venv-micrograd"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "micrograd==0.1.0"], check=True)
-    return str(python)
-
-
 def _run_worker(python: str, engine: str, args) -> list[dict]:
     cmd = [python, __file__, "--worker", engine, "--sizes", ",".join(map(str, args.sizes)),
            "--repeat", str(args.repeat)]
@@ -142,7 +133,7 @@ def main() -> None:
 
     ours = _run_worker(sys.executable, "chainrule", args)
     args.sizes = args.micrograd_sizes
-    theirs = {(r["shape"], r["n"]): r for r in _run_worker(_micrograd_python(args.micrograd_python), "micrograd", args)}
+    theirs = {(r["shape"], r["n"]): r for r in _run_worker(micrograd_python(args.micrograd_python), "micrograd", args)}
     print(f"Medians of {args.repeat} runs, ns per node: build, backward, free (del + collect); total = all three.")
     print("B/node: tracemalloc bytes per node; GC: GC-tracked objects per node; held: bytes still")
     print("allocated after the root is dropped, before gc.collect(). ratio = micrograd total / chainrule total.\n")

@@ -1,0 +1,54 @@
+"""Guards around training: the cyclic garbage collector paused for a step, and Ctrl-C turned into a clean stop."""
+
+from __future__ import annotations
+
+import gc
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one training step.
+
+    The engine's graphs hold no reference cycles, so reference counting frees them; the cyclic
+    collector would only walk the step's hundreds of thousands of fresh nodes again and again,
+    which costs up to a third of a step. It runs as usual between steps.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class CtrlC:
+    """During fit, a first Ctrl-C asks training to stop after the current step; a second one interrupts at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous = None
+        self._installed = False
+
+    def __enter__(self):
+        # Signal handlers can only be set from the main thread; elsewhere Ctrl-C raises
+        # KeyboardInterrupt as usual, which fit also catches.
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.getsignal(signal.SIGINT)
+            signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc) -> bool:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
+        return False

@@ -1,0 +1,246 @@
+"""Losses over a batch (mse, cross-entropies, hinge) and the l1/l2 parameter penalties, as Values.
+
+Every loss takes the batch's predictions (one Value, or one list of Values, per sample) and
+its targets, and returns the mean over the samples as one Value to call ``backward`` on.
+Lengths that differ, labels out of range or an empty batch raise a ValueError saying which.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+
+from autograd import DomainError, Value, dot
+from autograd import sum as vsum
+
+Loss = Callable[[Sequence, Sequence], Value]
+
+
+def _as_list(xs, name: str, who: str) -> list:
+    if hasattr(xs, "tolist") and not isinstance(xs, Value):
+        xs = xs.tolist()
+    if isinstance(xs, tuple):
+        xs = list(xs)
+    if not isinstance(xs, list):
+        raise TypeError(f"{who}: {name} must be a list (one item per sample), got {type(xs).__name__} {xs!r}")
+    return xs
+
+
+def _batch(preds, targets, who: str) -> tuple[list, list]:
+    preds = _as_list(preds, "preds", who)
+    targets = _as_list(targets, "targets", who)
+    if not preds:
+        raise ValueError(f"{who}: the batch is empty (no predictions)")
+    if len(preds) != len(targets):
+        raise ValueError(f"{who}: {len(preds)} predictions but {len(targets)} targets")
+    return preds, targets
+
+
+def _value(p, who: str, i: int) -> Value:
+    if isinstance(p, Value):
+        return p
+    if isinstance(p, numbers.Real) and not isinstance(p, bool):
+        return Value(float(p))
+    raise TypeError(f"{who}: preds[{i}] must be a Value or a number, got {type(p).__name__} {p!r}")
+
+
+def _number(t, who: str, i: int) -> float:
+    if isinstance(t, Value):
+        t = t.data
+    if isinstance(t, bool) or not isinstance(t, numbers.Real):
+        raise TypeError(f"{who}: targets[{i}] must be a number, got {type(t).__name__} {t!r}")
+    return float(t)
+
+
+def _mean(terms: list[Value]) -> Value:
+    # sum * (1/n), as micrograd's demo writes it, so the two give the same numbers.
+    return vsum(terms) * (1.0 / len(terms))
+
+
+def mse(preds: Sequence, targets: Sequence) -> Value:
+    """Mean squared error; a sample may have several outputs (then its target is a list of as many)."""
+    who = "mse"
+    preds, targets = _batch(preds, targets, who)
+    terms = []
+    for i, (p, t) in enumerate(zip(preds, targets)):
+        if hasattr(t, "tolist"):
+            t = t.tolist()
+        if isinstance(p, (list, tuple)):
+            if not isinstance(t, (list, tuple)) or len(t) != len(p):
+                raise ValueError(f"{who}: sample {i} has {len(p)} outputs but its target is {t!r}")
+            for pj, tj in zip(p, t):
+                terms.append((_value(pj, who, i) - _number(tj, who, i)) ** 2)
+        else:
+            if isinstance(t, (list, tuple)):
+                if len(t) != 1:
+                    raise ValueError(f"{who}: sample {i} has 1 output but its target is {t!r}")
+                t = t[0]
+            terms.append((_value(p, who, i) - _number(t, who, i)) ** 2)
+    return _mean(terms)
+
+
+def _label01(t, who: str, i: int) -> float:
+    t = _number(t, who, i)
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(f"{who}: targets[{i}] = {t!r} is out of range; binary labels are 0 or 1 (or in between)")
+    return t
+
+
+def binary_cross_entropy(preds: Sequence, targets: Sequence) -> Value:
+    """-mean(t log p + (1 - t) log(1 - p)) for probabilities p (e.g. a sigmoid output) and labels t in [0, 1]."""
+    who = "binary_cross_entropy"
+    preds, targets = _batch(preds, targets, who)
+    terms = []
+    for i, (p, t) in enumerate(zip(preds, targets)):
+        p, t = _value(p, who, i), _label01(t, who, i)
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(
+                f"{who}: preds[{i}] = {p.data!r} is not a probability in [0, 1]; apply sigmoid first, "
+                "or use binary_cross_entropy_with_logits on the raw output"
+            )
+        # A term whose weight is 0 is left out, so a saturated but right prediction (p = 1 for
+        # t = 1) does not take log(0); a saturated wrong one has an infinite loss, said plainly.
+        if (t > 0.0 and p.data == 0.0) or (t < 1.0 and p.data == 1.0):
+            raise DomainError(
+                f"{who}: preds[{i}] = {p.data!r} with target {t!r} gives an infinite loss; "
+                "use binary_cross_entropy_with_logits, which stays finite for any output"
+            )
+        if t == 1.0:
+            terms.append(p.log())
+        elif t == 0.0:
+            terms.append((1.0 - p).log())
+        else:
+            terms.append(t * p.log() + (1.0 - t) * (1.0 - p).log())
+    return vsum(terms) * (-1.0 / len(terms))
+
+
+def _softplus(z: Value) -> Value:
+    """log(1 + e**z) without overflow: for z > 0 it is z + log(1 + e**-z); both branches are exact."""
+    if z.data > 0.0:
+        return z + (1.0 + (-z).exp()).log()
+    return (1.0 + z.exp()).log()
+
+
+def binary_cross_entropy_with_logits(preds: Sequence, targets: Sequence) -> Value:
+    """binary_cross_entropy(sigmoid(z), t) computed from logits z, finite and exact for any z."""
+    who = "binary_cross_entropy_with_logits"
+    preds, targets = _batch(preds, targets, who)
+    terms = []
+    for i, (z, t) in enumerate(zip(preds, targets)):
+        z, t = _value(z, who, i), _label01(t, who, i)
+        # -t log s(z) - (1-t) log(1 - s(z)) = softplus(z) - t z, and softplus(z) - z = softplus(-z).
+        if t == 0.0:
+            terms.append(_softplus(z))
+        elif t == 1.0:
+            terms.append(_softplus(-z))
+        else:
+            terms.append(_softplus(z) - t * z)
+    return _mean(terms)
+
+
+def _logits(row, who: str, i: int) -> list[Value]:
+    if hasattr(row, "tolist") and not isinstance(row, Value):
+        row = row.tolist()
+    if not isinstance(row, (list, tuple)) or len(row) < 2:
+        raise ValueError(f"{who}: preds[{i}] must be a list of at least 2 logits (one per class), got {row!r}")
+    return [_value(z, who, i) for z in row]
+
+
+def _class_index(t, k: int, who: str, i: int) -> int:
+    if isinstance(t, float) and t.is_integer():
+        t = int(t)
+    if isinstance(t, bool) or not isinstance(t, numbers.Integral):
+        raise TypeError(f"{who}: targets[{i}] must be a class index (int), got {type(t).__name__} {t!r}")
+    if not 0 <= t < k:
+        raise ValueError(f"{who}: targets[{i}] = {t} is out of range for {k} classes (0 to {k - 1})")
+    return int(t)
+
+
+def softmax(logits: Sequence) -> list[Value]:
+    """The probabilities e**z_j / sum_k e**z_k for one sample's logits, stable for any logits."""
+    zs = _logits(logits, "softmax", 0)
+    m = max(z.data for z in zs)  # shifting by a constant changes nothing but avoids overflow
+    exps = [(z - m).exp() for z in zs]
+    total = vsum(exps)
+    return [e / total for e in exps]
+
+
+def cross_entropy(preds: Sequence, targets: Sequence, return_probs: bool = False) -> Value | tuple[Value, list]:
+    """Mean of -log softmax(z)[t] over samples, via log-sum-exp; with return_probs also the probabilities.
+
+    ``preds`` holds one list of k logits per sample, ``targets`` the class indices 0..k-1. With
+    ``return_probs=True`` it returns ``(loss, probs)``, probs being one list of k floats per sample.
+    """
+    who = "cross_entropy"
+    preds, targets = _batch(preds, targets, who)
+    terms, probs = [], []
+    k = None
+    for i, (row, t) in enumerate(zip(preds, targets)):
+        zs = _logits(row, who, i)
+        if k is None:
+            k = len(zs)
+        elif len(zs) != k:
+            raise ValueError(f"{who}: preds[{i}] has {len(zs)} logits but preds[0] has {k}")
+        t = _class_index(t, k, who, i)
+        m = max(z.data for z in zs)
+        shifted = [z - m for z in zs]  # log-sum-exp trick: e**(z - max) never overflows
+        exps = [s.exp() for s in shifted]
+        total = vsum(exps)
+        terms.append(total.log() - shifted[t])
+        if return_probs:
+            probs.append([e.data / total.data for e in exps])
+    loss = _mean(terms)
+    return (loss, probs) if return_probs else loss
+
+
+def hinge(preds: Sequence, targets: Sequence, margin: float = 1.0) -> Value:
+    """Max-margin loss mean(relu(margin - t * s)) for scores s and labels t in {-1, +1}."""
+    who = "hinge"
+    preds, targets = _batch(preds, targets, who)
+    terms = []
+    for i, (s, t) in enumerate(zip(preds, targets)):
+        s, t = _value(s, who, i), _number(t, who, i)
+        if t not in (-1.0, 1.0):
+            raise ValueError(f"{who}: targets[{i}] = {t!r}; hinge labels are -1 or +1 (map 0/1 labels with 2*y - 1)")
+        terms.append((s * -t + margin).relu())
+    return _mean(terms)
+
+
+def _params(params: Iterable, who: str) -> list[Value]:
+    params = list(params)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"{who}: params[{i}] must be a Value, got {type(p).__name__} {p!r}")
+    return params
+
+
+def l2(params: Iterable[Value]) -> Value:
+    """The sum of squared parameters, as one n-ary node (multiply by a strength, e.g. 1e-4 * l2(...))."""
+    params = _params(params, "l2")
+    return dot(params, params)
+
+
+def l1(params: Iterable[Value]) -> Value:
+    """The sum of absolute values of the parameters."""
+    return vsum([abs(p) for p in _params(params, "l1")])
+
+
+LOSSES: dict[str, Loss] = {
+    "mse": mse,
+    "bce": binary_cross_entropy,
+    "binary_cross_entropy": binary_cross_entropy,
+    "bce_logits": binary_cross_entropy_with_logits,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "ce": cross_entropy,
+    "cross_entropy": cross_entropy,
+    "hinge": hinge,
+}
+
+
+def get_loss(loss: str | Loss) -> Loss:
+    """The loss function for a name in LOSSES ('mse', 'bce', 'bce_logits', 'ce', 'hinge') or a callable."""
+    if callable(loss):
+        return loss
+    if not isinstance(loss, str) or loss not in LOSSES:
+        raise ValueError(f"loss must be a callable or one of {', '.join(map(repr, LOSSES))}; got {loss!r}")
+    return LOSSES[loss]

@@ -1,0 +1,199 @@
+"""Optimizers: SGD (with momentum and weight decay), Adam and AdamW, each updating parameters in place.
+
+``step()`` is all or nothing: it reads every gradient, refuses a non-finite one (or an update
+that would make a parameter non-finite) with a ValueError naming the parameter, and only then
+writes the new values and its own state. ``lr`` is a float or a schedule (``nn.schedules``),
+evaluated at the number of steps already taken.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+from autograd import Value
+
+from ._checks import non_negative, positive, real
+
+
+def _param_name(p: Value, i: int) -> str:
+    return f"parameter {i}" + (f" ({p.label!r})" if p.label is not None else "")
+
+
+class Optimizer(abc.ABC):
+    """Base class: holds the parameters, the learning rate (or schedule) and the step count."""
+
+    def __init__(self, params: Iterable[Value], lr: float | Callable[[int], float]) -> None:
+        who = type(self).__name__
+        if isinstance(params, Value) or not isinstance(params, Iterable):
+            raise TypeError(f"{who}: params must be an iterable of Values (e.g. model.parameters()), got {params!r}")
+        params = list(params)
+        if not params:
+            raise ValueError(f"{who}: params is empty; pass model.parameters()")
+        seen = set()
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{who}: params[{i}] must be a Value, got {type(p).__name__} {p!r}")
+            if id(p) in seen:  # it would be updated twice per step
+                raise ValueError(f"{who}: params[{i}] ({p.label or p!r}) appears more than once")
+            seen.add(id(p))
+        self.params: list[Value] = params
+        if callable(lr):
+            self._schedule = lr
+            self._lr = None
+        else:
+            self._schedule = None
+            self._lr = positive(lr, f"{who}: lr")
+        self.steps = 0  # how many updates step() has made
+
+    @property
+    def lr(self) -> float:
+        """The learning rate the next step() uses (the schedule's value at the current step count)."""
+        if self._schedule is None:
+            return self._lr
+        lr = self._schedule(self.steps)
+        return non_negative(lr, f"{type(self).__name__}: lr schedule at step {self.steps}")
+
+    @lr.setter
+    def lr(self, value: float | Callable[[int], float]) -> None:
+        if callable(value):
+            self._schedule, self._lr = value, None
+        else:
+            self._schedule, self._lr = None, positive(value, f"{type(self).__name__}: lr")
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def _grads(self) -> list[float]:
+        grads = []
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g.__class__ is not float:  # an int, or a Value after backward(create_graph=True)
+                g = float(g)
+            if not math.isfinite(g):
+                raise ValueError(
+                    f"{type(self).__name__}.step: the gradient of {_param_name(p, i)} is {g!r}; "
+                    "nothing was updated (try a smaller learning rate)"
+                )
+            grads.append(g)
+        return grads
+
+    def step(self) -> None:
+        """Update every parameter from its gradient (all or nothing), then count the step."""
+        grads = self._grads()
+        lr = self.lr
+        new_data, commit_state = self._update(grads, lr)
+        for i, value in enumerate(new_data):
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"{type(self).__name__}.step: the update would make {_param_name(self.params[i], i)} "
+                    f"{value!r}; nothing was updated (try a smaller learning rate)"
+                )
+        for p, value in zip(self.params, new_data):
+            p.data = value
+        commit_state()
+        self.steps += 1
+
+    @abc.abstractmethod
+    def _update(self, grads: list[float], lr: float) -> tuple[list[float], Callable[[], None]]:
+        """The new parameter values and a function that stores the new optimizer state."""
+
+    def __repr__(self) -> str:
+        lr = self._schedule if self._schedule is not None else self._lr
+        return f"{type(self).__name__}({len(self.params)} parameters, lr={lr!r})"
+
+
+class SGD(Optimizer):
+    """Gradient descent: v = momentum * v + (g + weight_decay * p); p -= lr * v (plain p -= lr * g by default)."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float | Callable[[int], float] = 0.01,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        self.momentum = non_negative(momentum, "SGD: momentum")
+        if self.momentum >= 1.0:
+            raise ValueError(f"SGD: momentum must be < 1, got {self.momentum!r}")
+        self.weight_decay = non_negative(weight_decay, "SGD: weight_decay")
+        self.velocity = [0.0] * len(self.params)
+
+    def _update(self, grads, lr):
+        wd, mu = self.weight_decay, self.momentum
+        if wd:
+            grads = [g + wd * p.data for g, p in zip(grads, self.params)]
+        if not mu:
+            return [p.data - lr * g for p, g in zip(self.params, grads)], lambda: None
+        velocity = [mu * v + g for v, g in zip(self.velocity, grads)]
+
+        def commit() -> None:
+            self.velocity = velocity
+
+        return [p.data - lr * v for p, v in zip(self.params, velocity)], commit
+
+
+class Adam(Optimizer):
+    """Adam: bias-corrected running means of g and g**2; weight_decay adds weight_decay * p to g (L2)."""
+
+    decoupled = False
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float | Callable[[int], float] = 0.001,
+        betas: Sequence[float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr)
+        who = type(self).__name__
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise TypeError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
+        self.betas = tuple(real(b, f"{who}: betas[{i}]") for i, b in enumerate(betas))
+        for i, b in enumerate(self.betas):
+            if not 0.0 <= b < 1.0:
+                raise ValueError(f"{who}: betas[{i}] must be in [0, 1), got {b!r}")
+        self.eps = positive(eps, f"{who}: eps")
+        self.weight_decay = non_negative(weight_decay, f"{who}: weight_decay")
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def _update(self, grads, lr):
+        b1, b2 = self.betas
+        wd, eps = self.weight_decay, self.eps
+        t = self.steps + 1
+        correction1, correction2 = 1.0 - b1**t, 1.0 - b2**t
+        datas = [p.data for p in self.params]
+        if wd and not self.decoupled:
+            grads = [g + wd * x for g, x in zip(grads, datas)]
+        m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self.m, grads)]
+        v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self.v, grads)]
+        if wd and self.decoupled:
+            datas = [x - lr * wd * x for x in datas]  # AdamW: decay the weights, not the gradient
+        new = [x - lr * (mi / correction1) / (math.sqrt(vi / correction2) + eps) for x, mi, vi in zip(datas, m, v)]
+
+        def commit() -> None:
+            self.m, self.v = m, v
+
+        return new, commit
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: p -= lr * weight_decay * p, apart from the gradient step."""
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float | Callable[[int], float] = 0.001,
+        betas: Sequence[float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)

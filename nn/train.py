@@ -1,0 +1,303 @@
+"""The training loop ``fit``, and ``predict`` / ``evaluate`` to run a model on a data set."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from autograd import DomainError, Value, backprop, no_grad
+
+from . import losses
+from ._checks import fraction, integer, non_negative
+from ._guards import CtrlC, gc_paused
+from .dataset import check_dataset, check_inputs
+from .datasets import train_val_split
+from .history import EarlyStopping, History
+from .metrics import Metric, get_metric
+from .module import Module
+from .optim import Adam, Optimizer
+
+
+class DivergedError(FloatingPointError):
+    """Training met a non-finite loss or gradient; the parameters are as they were before that step.
+
+    ``history`` holds the epochs completed before it, ``epoch`` and ``step`` say where it happened.
+    """
+
+    def __init__(self, message: str, history: History, epoch: int, step: int) -> None:
+        super().__init__(message)
+        self.history, self.epoch, self.step = history, epoch, step
+
+
+class _StepFailed(Exception):
+    """Internal: a step found a non-finite number; fit turns it into a DivergedError."""
+
+
+def _tqdm_disabled() -> bool:
+    """TQDM_DISABLE=1 in the environment, read now (tqdm itself reads it once, when it is imported)."""
+    return os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _data(out) -> float | list[float]:
+    return out.data if isinstance(out, Value) else [v.data for v in out]
+
+
+def _objective(loss_fn, preds, targets, params, l1: float, l2: float) -> Value:
+    """The data loss plus the penalties l1 * sum|p| + l2 * sum p**2 (as micrograd's demo adds its 1e-4 term)."""
+    total = loss_fn(preds, targets)
+    if not isinstance(total, Value):
+        raise TypeError(f"fit: the loss function must return a Value, got {type(total).__name__} {total!r}")
+    if l2:
+        total = total + l2 * losses.l2(params)
+    if l1:
+        total = total + l1 * losses.l1(params)
+    return total
+
+
+def _step(model, rows, targets, loss_fn, params, optimizer: Optimizer, l1: float, l2: float):
+    """One update on a batch: (loss, gradient norm, outputs); raises _StepFailed before changing anything."""
+    try:
+        preds = [model(x) for x in rows]
+        total = _objective(loss_fn, preds, targets, params, l1, l2)
+        value = total.data
+        if not math.isfinite(value):
+            raise _StepFailed(f"the loss is {value!r}")
+        # backprop gives every node's gradient without writing .grad on the whole graph (which
+        # is dropped after the step): only the parameters' gradients are set, as a fresh batch's.
+        grads = backprop(total)
+    except DomainError as exc:  # e.g. exp overflowing: the numbers have left the float range
+        raise _StepFailed(str(exc)) from None
+    for p in params:
+        p.grad = grads.get(p, 0.0)
+    for p in optimizer.params:
+        p.grad = grads.get(p, 0.0)
+    squares = 0.0
+    for p in optimizer.params:
+        g = float(p.grad)
+        squares += g * g
+    norm = math.sqrt(squares)
+    if not math.isfinite(norm):
+        bad = next((p for p in optimizer.params if not math.isfinite(float(p.grad))), None)
+        if bad is None:
+            raise _StepFailed("the gradient's norm overflows")
+        raise _StepFailed(f"the gradient of {bad.label or 'a parameter'} is {float(bad.grad)!r}")
+    try:
+        optimizer.step()
+    except ValueError as exc:
+        raise _StepFailed(str(exc)) from None
+    return value, norm, [_data(p) for p in preds]
+
+
+def _mean_loss(step_losses: list[tuple[float, int]]) -> float:
+    """The epoch's loss: the mean over its samples of each step's loss (exactly the loss for one step)."""
+    if len(step_losses) == 1:
+        return step_losses[0][0]
+    return sum(value * size for value, size in step_losses) / sum(size for _, size in step_losses)
+
+
+def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2) -> tuple[float, list]:
+    with no_grad():
+        preds = [model(x) for x in rows]
+        try:
+            value = _objective(loss_fn, preds, targets, params, l1, l2).data
+        except DomainError:  # e.g. a saturated wrong probability: the loss is infinite
+            value = math.inf
+        return value, [_data(p) for p in preds]
+
+
+def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params, optimizer, l1, l2,
+               named_metrics, ctrl_c, history) -> dict:
+    """One pass over the training rows in batches of ``size``: the epoch's record (without validation)."""
+    n = len(rows)
+    # Shuffling a full batch would only reorder a sum, so it is skipped (and the numbers stay
+    # those of micrograd's demo).
+    order = rng.permutation(n).tolist() if shuffle and size < n else list(range(n))
+    lr = optimizer.lr
+    step_losses, norms, outputs, batch_targets = [], [], [], []
+    for step, start in enumerate(range(0, n, size), 1):
+        index = order[start:start + size]
+        xb, yb = [rows[i] for i in index], [targets[i] for i in index]
+        try:
+            with gc_paused():
+                value, norm, out = _step(model, xb, yb, loss_fn, params, optimizer, l1, l2)
+        except _StepFailed as exc:
+            raise DivergedError(
+                f"fit: training diverged at epoch {epoch}, step {step}: {exc}. The parameters are left "
+                f"as they were before this step; try a smaller learning rate (this step's was {lr:.3g})",
+                history, epoch, step,
+            ) from None
+        step_losses.append((value, len(index)))
+        norms.append(norm)
+        outputs += out
+        batch_targets += yb
+        if ctrl_c.requested:  # Ctrl-C: end the epoch after this step
+            break
+    record = {
+        "epoch": epoch,
+        "train_loss": _mean_loss(step_losses),
+        "val_loss": None,
+        "lr": lr,
+        "grad_norm": sum(norms) / len(norms),
+    }
+    for name, metric in named_metrics:
+        record[name] = metric(np.asarray(outputs), np.asarray(batch_targets))
+    return record
+
+
+def _metrics(metrics: Sequence, loss) -> list[tuple[str, Metric]]:
+    if metrics is None:
+        metrics = ("accuracy",) if isinstance(loss, str) and loss != "mse" else ()
+    if isinstance(metrics, str) or callable(metrics):
+        metrics = (metrics,)
+    named = []
+    for m in metrics:
+        name = m if isinstance(m, str) else getattr(m, "__name__", type(m).__name__)
+        named.append((name, get_metric(m, loss)))
+    return named
+
+
+def _early_stopping(early_stopping, has_validation: bool) -> EarlyStopping | None:
+    if early_stopping is None or isinstance(early_stopping, EarlyStopping):
+        return early_stopping
+    patience = integer(early_stopping, "fit: early_stopping (a patience or an EarlyStopping)", 1)
+    return EarlyStopping("val_loss" if has_validation else "train_loss", patience)
+
+
+def fit(
+    model: Module,
+    train: tuple,
+    *,
+    loss: str | Callable = "mse",
+    optimizer: Optimizer | None = None,
+    epochs: int = 10,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    validation: tuple | float | None = None,
+    metrics: Sequence | None = None,
+    seed: int | None = None,
+    callbacks: Sequence[Callable] = (),
+    early_stopping: int | EarlyStopping | None = None,
+    progress: bool = True,
+    l1: float = 0.0,
+    l2: float = 0.0,
+) -> History:
+    """Train ``model`` on ``train = (X, y)`` and return its History (one record per epoch).
+
+    ``loss``: 'mse', 'bce', 'bce_logits', 'ce', 'hinge' or a callable ``(preds, targets) -> Value``.
+    ``optimizer``: an Optimizer over ``model.parameters()`` (default ``Adam(lr=0.01)``).
+    ``batch_size``: samples per step (None: the whole set, one step per epoch, no shuffling).
+    ``validation``: ``(X_val, y_val)``, or a fraction of ``train`` to hold out.
+    ``metrics``: names ('accuracy', 'mae') or callables ``(outputs, targets) -> float``; default
+    accuracy for classification losses. ``seed`` fixes shuffling and the validation split.
+    ``callbacks``: ``callback(record, model)`` after each epoch; returning True stops training.
+    ``early_stopping``: a patience (epochs without improvement of val_loss, or train_loss
+    without validation) or an EarlyStopping. ``l1`` / ``l2``: penalty strengths on the sum of
+    |parameters| / of squared parameters, added to the losses. ``progress``: a tqdm bar
+    (also off with TQDM_DISABLE=1). A non-finite loss or gradient raises DivergedError;
+    Ctrl-C stops after the current step and returns the history so far.
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"fit: model must be an nn Module (Neuron, Layer, MLP, ...), got {type(model).__name__}")
+    nin = getattr(model, "nin", None)
+    X, y = check_dataset(train, nin, "fit: train")
+    loss_fn = losses.get_loss(loss)
+    named_metrics = _metrics(metrics, loss)
+    epochs = integer(epochs, "fit: epochs", 1)
+    if batch_size is not None:
+        batch_size = integer(batch_size, "fit: batch_size", 1)
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"fit: shuffle must be True or False, got {shuffle!r}")
+    l1, l2 = non_negative(l1, "fit: l1"), non_negative(l2, "fit: l2")
+    rng = np.random.default_rng(seed)
+    if isinstance(validation, float):
+        fraction(validation, "fit: validation")
+        (X, y), (X_val, y_val) = train_val_split(X, y, val=validation, seed=rng)
+    elif validation is not None:
+        X_val, y_val = check_dataset(validation, nin, "fit: validation")
+    params = model.parameters()
+    if optimizer is None:
+        optimizer = Adam(params, lr=0.01)
+    elif not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be an nn Optimizer (SGD, Adam, AdamW), got {type(optimizer).__name__}")
+    elif not {id(p) for p in params} & {id(p) for p in optimizer.params}:
+        raise ValueError("fit: the optimizer updates none of the model's parameters; build it with model.parameters()")
+    stopper = _early_stopping(early_stopping, validation is not None)
+    if stopper is not None:
+        stopper.reset()
+    for i, callback in enumerate(callbacks):
+        if not callable(callback):
+            raise TypeError(f"fit: callbacks[{i}] must be callable, got {callback!r}")
+
+    rows, targets = X.tolist(), y.tolist()
+    val_rows, val_targets = (X_val.tolist(), y_val.tolist()) if validation is not None else (None, None)
+    n = len(rows)
+    size = n if batch_size is None or batch_size >= n else batch_size
+    history = History()
+    bar = tqdm(total=epochs, desc="fit", unit="epoch", disable=not progress or _tqdm_disabled())
+    try:
+        with CtrlC() as ctrl_c:
+            for epoch in range(1, epochs + 1):
+                record = _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params, optimizer,
+                                    l1, l2, named_metrics, ctrl_c, history)
+                if validation is not None:
+                    record["val_loss"], val_out = _evaluate_rows(model, val_rows, val_targets, loss_fn, params, l1, l2)
+                for name, metric in named_metrics:
+                    record[f"val_{name}"] = metric(np.asarray(val_out), y_val) if validation is not None else None
+                history.records.append(record)
+                bar.update(1)
+                bar.set_postfix({k: f"{v:.4g}" for k, v in record.items() if k != "epoch" and v is not None})
+                if ctrl_c.requested:
+                    history.interrupted = True
+                    break
+                stop = [bool(callback(record, model)) for callback in callbacks]
+                if any(stop):
+                    history.stopped_early = True
+                    break
+                if stopper is not None and stopper.update(record, model):
+                    history.stopped_early = True
+                    if stopper.restore_best and stopper.best_state is not None:
+                        model.load_state_dict(stopper.best_state)
+                        history.best_epoch = stopper.best_epoch
+                    break
+    except KeyboardInterrupt:  # a second Ctrl-C, or one outside the main thread
+        history.interrupted = True
+    finally:
+        bar.close()
+    return history
+
+
+def predict(model: Module, X) -> np.ndarray:
+    """The model's outputs for each row of X, without building a graph: shape (n,) or (n, k)."""
+    if not isinstance(model, Module):
+        raise TypeError(f"predict: model must be an nn Module, got {type(model).__name__}")
+    X = check_inputs(X, getattr(model, "nin", None), "predict")
+    with no_grad():
+        return np.array([_data(model(x)) for x in X.tolist()], dtype=float)
+
+
+def evaluate(
+    model: Module,
+    X,
+    y,
+    *,
+    loss: str | Callable = "mse",
+    metrics: Sequence | None = None,
+    l1: float = 0.0,
+    l2: float = 0.0,
+) -> dict[str, float]:
+    """{'loss': ..., <metric>: ...} of the model on (X, y), computed as fit computes its val_ columns."""
+    if not isinstance(model, Module):
+        raise TypeError(f"evaluate: model must be an nn Module, got {type(model).__name__}")
+    X, y = check_dataset((X, y), getattr(model, "nin", None), "evaluate")
+    loss_fn = losses.get_loss(loss)
+    named_metrics = _metrics(metrics, loss)
+    l1, l2 = non_negative(l1, "evaluate: l1"), non_negative(l2, "evaluate: l2")
+    value, outputs = _evaluate_rows(model, X.tolist(), y.tolist(), loss_fn, model.parameters(), l1, l2)
+    result = {"loss": value}
+    for name, metric in named_metrics:
+        result[name] = metric(np.asarray(outputs), y)
+    return result

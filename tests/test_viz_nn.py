@@ -1,0 +1,97 @@
+"""viz with the real nn: its labels drive clusters and collapsing; its History, MLP and predict feed the plots."""
+
+import re
+
+import numpy as np
+import pytest
+from test_viz_stubs import check_image
+
+import nn
+from viz import (
+    draw_graph,
+    plot_decision_boundary,
+    plot_loss,
+    plot_lr_comparison,
+    plot_network,
+    rate_runs,
+    step_through,
+    to_dot,
+)
+from viz.forward import model_outputs
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = nn.datasets.moons(60, noise=0.1, seed=0)
+    return X, 2 * y - 1
+
+
+def test_mlp_graph_clusters_and_collapses_by_nn_labels(tmp_path):
+    model = nn.MLP(2, [3, 2, 1], activation="tanh", seed=0)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    dot = to_dot(loss)
+    assert sorted(re.findall(r"subgraph cluster_neuron_(\w+)", dot)) == ["0_0", "0_1", "0_2", "1_0", "1_1", "2_0"]
+    assert "{ x[0] | data 0.5 |" in dot
+    collapsed = to_dot(loss, collapse=True)
+    assert len(re.findall(r"^\t*k_\w+ \[", collapsed, re.M)) == 6
+    assert "neuron [0,1]\\ntanh" in collapsed and "neuron [2,0]\\nlinear" in collapsed
+    assert "{ 1 | data 1" not in collapsed  # nn's constant bias input is folded into the boxes
+    path = draw_graph(loss, collapse=True).save(tmp_path / "mlp.png")
+    check_image(path, min_size=(800, 150), min_colours=30)
+
+
+def test_elementary_graph_of_a_neuron_steps_through(tmp_path):
+    neuron = nn.Neuron(2, "tanh", seed=0, graph="elementary")
+    out = neuron([0.5, -1.0])
+    player = step_through(out)
+    assert [s.node.label for s in player.steps][0] == "a" and len(player) == len(player.steps) + 1
+    paths = player.save_frames(tmp_path, format="svg")
+    assert len(paths) == len(player)
+    assert "cluster" not in player.dot(0)  # frames are never clustered: every node stays visible
+
+
+def test_plots_from_a_real_training_run(tmp_path, moons):
+    X, y = moons
+    model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=1)
+    history = nn.fit(model, (X, y), loss="hinge", optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=12,
+                     validation=0.25, seed=0, progress=False)
+    fig = plot_loss(history)
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert labels[:2] == ["training loss", "validation loss"]
+    assert np.allclose(fig.axes[0].get_lines()[0].get_ydata(), history["train_loss"])
+    fig.savefig(tmp_path / "loss.png")
+    check_image(tmp_path / "loss.png")
+    assert np.allclose(model_outputs(model, X), nn.predict(model, X), atol=1e-12)
+    fig = plot_decision_boundary(model, X, y, resolution=40)
+    accuracy = np.mean((nn.predict(model, X) > 0) == (y > 0))
+    assert fig.axes[0].get_title() == f"Decision boundary (accuracy {accuracy:.0%})"
+    fig.savefig(tmp_path / "boundary.png")
+    check_image(tmp_path / "boundary.png", min_colours=50)
+    fig = plot_network(model, heatmaps=True, X=X, resolution=12)
+    assert len(fig.axes[0].get_images()) == 2 + 8 + 8 + 1
+
+
+def test_k_class_boundary_with_nn_predict(moons):
+    X, _ = moons
+    y = (X[:, 0] > 0.5).astype(int) + (X[:, 1] > 0.25).astype(int)
+    model = nn.MLP(2, [6, 3], activation="relu", seed=2)
+    fig = plot_decision_boundary(model, X, y, predict=lambda A: nn.predict(model, A), resolution=30)
+    accuracy = np.mean(nn.predict(model, X).argmax(axis=1) == y)
+    assert fig.axes[0].get_title() == f"Decision boundary (accuracy {accuracy:.0%})"
+
+
+def test_learning_rate_comparison_with_real_runs(moons):
+    X, y = moons
+    runs = {}
+    for lr in (0.001, 0.05, 5.0):
+        model = nn.MLP(2, [8, 1], activation="tanh", seed=1)
+        try:
+            runs[lr] = nn.fit(model, (X, y), loss="mse", optimizer=nn.SGD(model.parameters(), lr=lr), epochs=10,
+                              seed=0, progress=False)
+        except nn.DivergedError as failed:
+            runs[lr] = failed
+    ratings = rate_runs(runs)
+    assert ratings[5.0] == "diverged" and ratings[0.05] == "good" and ratings[0.001] == "too low"
+    fig = plot_lr_comparison(runs)
+    assert len([line for line in fig.axes[0].get_lines() if line.get_marker() == "X"]) == 1
