@@ -115,7 +115,7 @@ def _sign(x) -> float:
 
 def _dot(*args: float) -> float:
     n = len(args) // 2
-    return float(sum(map(operator.mul, args[:n], args[n:])))
+    return sum(map(operator.mul, args[:n], args[n:]))
 
 
 def _dot_partials(out, *args):

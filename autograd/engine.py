@@ -12,57 +12,55 @@ from .value import Value
 Step = Callable[[object, object, tuple, tuple], None]
 
 
-def _inputs(node) -> tuple:
-    """(parents, args) of a node: the Value inputs, and the arguments its op's rules take."""
-    op, args = node._op, node._args
-    if op.bare:
-        return (args,), (args,)
-    return (args[: len(args) - op.nparams] if op.nparams else args), args
+_EXIT = object()  # marks, on the walk's stack, the point where a node's parents are all done
 
 
-def consumer_counts(root) -> dict:
-    """For each node reachable from root, how many edges lead into it from its consumers."""
-    pending = {root: 0}
+def topological_order(root) -> list:
+    """Every node reachable from root, each after all of its parents (root last).
+
+    An iterative depth-first walk: depth is limited by memory, never by the recursion limit.
+    """
+    order = []
+    entered = set()
     stack = [root]
-    push, pop = stack.append, stack.pop
-    while stack:  # iterative: depth is limited by memory, never by the recursion limit
+    push, pop, emit, enter = stack.append, stack.pop, order.append, entered.add
+    while stack:
         node = pop()
+        if node is _EXIT:
+            emit(pop())  # everything pushed above the marker, its parents' subgraphs, is done
+            continue
+        if node in entered:  # pushed again by another consumer, and already walked
+            continue
+        enter(node)
         op = node._op
         if op is None:
+            emit(node)
             continue
-        if op.bare:
-            parent = node._args
-            if parent in pending:
-                pending[parent] += 1
-            else:
-                pending[parent] = 1
-                push(parent)
-            continue
+        push(node)
+        push(_EXIT)
         args = node._args
+        if op.bare:
+            if args not in entered:
+                push(args)
+            continue
         for parent in args[: len(args) - op.nparams] if op.nparams else args:
-            if parent in pending:
-                pending[parent] += 1
-            else:
-                pending[parent] = 1
+            if parent not in entered:
                 push(parent)
-    return pending
+    return order
 
 
 def backprop(root, create_graph: bool = False, on_step: Step | None = None) -> dict:
     """d(root)/d(node) for every node reachable from root, as a dict; touches no ``.grad``.
 
-    Nodes are visited in reverse topological order (Kahn's algorithm on consumer counts), so
-    each node's upstream gradient is complete before it is passed on. With ``create_graph``
-    the local derivatives are computed on Values, so the gradients carry their own graph.
-    ``on_step(node, upstream, parents, locals)`` is called at each chain-rule application.
+    Nodes are visited in reverse topological order, so each node's upstream gradient is
+    complete before it is passed on. With ``create_graph`` the local derivatives are computed
+    on Values, so the gradients carry their own graph. ``on_step(node, upstream, parents,
+    locals)`` is called at each chain-rule application, in the order they happen.
     """
-    pending = consumer_counts(root)
     grads = {root: 1.0}
-    ready = [root]
-    push, pop = ready.append, ready.pop
+    get = grads.get
     anomaly = STATE.anomaly_sites is not None
-    while ready:
-        node = pop()
+    for node in reversed(topological_order(root)):
         op = node._op
         if op is None:
             continue
@@ -72,27 +70,29 @@ def backprop(root, create_graph: bool = False, on_step: Step | None = None) -> d
             if op.bare:
                 parents = (args,)
                 local = op.partials(node, args) if create_graph else op.partials(node.data, args.data)
+            elif create_graph:
+                parents = args[: len(args) - op.nparams] if op.nparams else args
+                local = op.partials(node, *args)
+            # the common shapes get their arguments without building a list
+            elif op.arity == 2 and not op.nparams:
+                parents = args
+                local = op.partials(node.data, args[0].data, args[1].data)
+            elif op.arity == 1:
+                parents = args[:1]
+                local = op.partials(node.data, args[0].data, *args[1:])
             else:
                 parents = args[: len(args) - op.nparams] if op.nparams else args
-                if create_graph:
-                    local = op.partials(node, *args)
-                else:
-                    local = op.partials(node.data, *[a.data if a.__class__ is Value else a for a in args])
+                local = op.partials(node.data, *[a.data if a.__class__ is Value else a for a in args])
         except (ArithmeticError, ValueError) as exc:
             raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(node)!r}: {exc}") from None
         if on_step is not None:
             on_step(node, upstream, parents, tuple(local))
         for parent, d in zip(parents, local):
             contribution = d * upstream  # the chain rule, applied here and nowhere else
-            if anomaly:
-                _check_contribution(node, parent, contribution)
-            total = grads.get(parent)
+            total = get(parent)
             grads[parent] = contribution if total is None else total + contribution
-            count = pending[parent] - 1
-            if count:
-                pending[parent] = count
-            else:  # every consumer has passed its gradient on: the parent's total is complete
-                push(parent)
+        if anomaly:
+            _check_node(node, parents, grads)
     return grads
 
 
@@ -117,11 +117,14 @@ def _datas(node) -> list:
     return [p.data for p in node.parents]
 
 
-def _check_contribution(node, parent, contribution) -> None:
-    value = contribution if isinstance(contribution, (int, float)) else contribution.data
-    if not math.isfinite(value):
-        from .anomaly import anomaly_error
+def _check_node(node, parents, grads) -> None:
+    """Under detect_anomaly: raise if backward of ``node`` made a parent's gradient nan or inf."""
+    for parent in parents:
+        g = grads[parent]
+        value = g if isinstance(g, (int, float)) else g.data
+        if not math.isfinite(value):
+            from .anomaly import anomaly_error
 
-        raise anomaly_error(
-            f"backward of {node._op.name} gave a non-finite gradient {value!r} for its input {parent!r}", node
-        )
+            raise anomaly_error(
+                f"backward of {node._op.name} gave a non-finite gradient {value!r} for its input {parent!r}", node
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 
-from .engine import backprop, consumer_counts
+from .engine import backprop, topological_order
 from .ops import DomainError
 from .report import KINK, CheckReport, CheckRow, verdict
 from .value import Value, as_number
@@ -32,7 +32,7 @@ def _names(f: Callable, inputs: Sequence) -> list[str]:
 def _pieces(root: Value) -> tuple:
     """Which smooth piece every kinked node of the graph sits on (the side of each kink)."""
     signature = []
-    for node in consumer_counts(root):
+    for node in topological_order(root):
         op = node._op
         if op is not None and op.kinks:
             x = node.parents[0].data

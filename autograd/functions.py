@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from . import builtin_ops as B
 from .ops import Op, add_op
-from .value import Value, apply, as_number
+from .value import Value, apply, apply_nary, as_number
 
 
 def _lift(op: Op, doc: str) -> Callable:
@@ -41,9 +41,19 @@ def leaky_relu(x, slope: float = 0.01):
 
 def _values(xs: Iterable, what: str) -> list[Value]:
     """The items as Values: a plain number becomes a constant leaf."""
-    if isinstance(xs, (Value, str)) or not isinstance(xs, Iterable):
+    if xs.__class__ is list or xs.__class__ is tuple:  # the common case, without the Iterable ABC check
+        items = xs
+    elif isinstance(xs, (Value, str)) or not isinstance(xs, Iterable):
         raise TypeError(f"{what}: expected a sequence of Values or numbers, got {type(xs).__name__} {xs!r}")
-    return [x if isinstance(x, Value) else Value(as_number(x, f"{what}: item")) for x in xs]
+    else:
+        items = list(xs)
+    return [x if x.__class__ is Value else _constant_leaf(x, what) for x in items]
+
+
+def _constant_leaf(x, what: str) -> Value:
+    if isinstance(x, Value):  # a subclass of Value
+        return x
+    return Value(as_number(x, f"{what}: item"))
 
 
 def sum(values: Iterable) -> Value:  # noqa: A001 - the engine's n-ary sum, deliberately the same name
@@ -51,7 +61,7 @@ def sum(values: Iterable) -> Value:  # noqa: A001 - the engine's n-ary sum, deli
     values = _values(values, "sum")
     if not values:
         return Value(0.0)
-    return apply(B.SUM, *values)
+    return apply_nary(B.SUM, values)
 
 
 def dot(ws: Sequence, xs: Sequence) -> Value:
@@ -61,7 +71,7 @@ def dot(ws: Sequence, xs: Sequence) -> Value:
         raise ValueError(f"dot: ws and xs must have the same length, got {len(ws)} and {len(xs)}")
     if not ws:
         return Value(0.0)
-    return apply(B.DOT, *ws, *xs)
+    return apply_nary(B.DOT, ws + xs)
 
 
 def register_op(

@@ -6,7 +6,7 @@ import math
 import random
 from collections.abc import Iterable
 
-from .engine import consumer_counts
+from .engine import topological_order
 from .ops import OPS, DomainError, Op
 from .report import KINK, CheckReport, CheckRow, verdict
 from .value import Value
@@ -50,7 +50,7 @@ def check_graph(root: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
     evenly spread positions: its rule is the same for every position.
     """
     report = CheckReport("per-node check", "node")
-    for node in consumer_counts(root):
+    for node in topological_order(root):
         op = node._op
         if op is None:
             continue

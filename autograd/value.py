@@ -31,12 +31,14 @@ class Value:
     __slots__ = ("data", "grad", "label", "_op", "_args")
 
     def __init__(self, data, label: str | None = None) -> None:
-        if isinstance(data, Value):
-            raise TypeError("Value: got a Value; use it directly, or .detach() for a copy without history")
-        self.data = as_number(data, "Value")
-        self.grad = 0.0
-        if label is not None and not isinstance(label, str):
+        if data.__class__ is not float:
+            if isinstance(data, Value):
+                raise TypeError("Value: got a Value; use it directly, or .detach() for a copy without history")
+            data = as_number(data, "Value")
+        if label is not None and label.__class__ is not str and not isinstance(label, str):
             raise TypeError(f"Value: label must be a str or None, got {type(label).__name__} {label!r}")
+        self.data = data
+        self.grad = 0.0
         self.label = label
         self._op = None
         self._args = ()
@@ -251,6 +253,15 @@ def _apply_const(op: Op, x: Value, c):
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, (x, c), exc) from None
     return _make(op, data, (x, c))
+
+
+def apply_nary(op: Op, values: list) -> Value:
+    """Apply an op of any number of inputs (sum, dot) to a list of Values."""
+    try:
+        data = op.forward(*[v.data for v in values])
+    except (ArithmeticError, ValueError) as exc:
+        raise _domain_error(op, values, exc) from None
+    return _make(op, data, tuple(values))
 
 
 def apply(op: Op, *args) -> Value:

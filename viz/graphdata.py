@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from autograd import Value
-from autograd.engine import consumer_counts
+from autograd.engine import topological_order
 
 from .neurons import group_neurons, has_neuron_labels
 
@@ -34,7 +34,7 @@ class GraphData:
         """Gather the graph behind ``roots`` without recursion (graphs can be a million nodes deep)."""
         seen: dict = {}
         for r in roots:
-            for node in consumer_counts(r):
+            for node in reversed(topological_order(r)):  # the root first, then towards the leaves
                 seen.setdefault(node, None)
         nodes = list(seen)
         consumers: dict = {}
