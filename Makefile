@@ -15,8 +15,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+DEMO := runs/demo
+
+# micrograd's demo trained with a progress bar, then one neuron's graph and its backward, step by step.
 demo: $(STAMP)
-	$(BIN)/python -m autograd.demo
+	$(BIN)/chainrule train --out $(DEMO)
+	$(BIN)/chainrule graph "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8814 \
+		--out $(DEMO)/neuron.svg --steps $(DEMO)/neuron_steps
+	@echo
+	@echo "Done. Open the results in $(DEMO)/:"
+	@echo "  loss.png, boundary.png, network.png   the training run (plots)"
+	@echo "  graph.svg                             one sample's loss and its gradients, one box per neuron"
+	@echo "  neuron.svg, neuron_steps/backward.gif one neuron's graph, and backward step by step"
+	@echo "  model.json, metrics.json              the trained model (nn.MLP.load) and its numbers"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -26,6 +37,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/nn_step.py
 
 notebook: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebook]'

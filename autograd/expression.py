@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import functions as F
+from .ops import get_op
 from .value import Value, as_number
 
 
@@ -30,6 +31,10 @@ class Expression:
     text: str
     variables: tuple[str, ...]
     tree: ast.expr
+
+    @property
+    def __name__(self) -> str:  # noqa: A003 - what gradcheck's report calls the function
+        return self.text
 
     def __call__(self, *values: Value) -> Value:
         """The formula applied to one Value (or number) per variable, in ``variables`` order."""
@@ -91,17 +96,18 @@ def _check(node: ast.AST, variables: list[str]) -> None:
             raise ExpressionError(f"{node.value!r} is not a number")
     elif isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-        if name not in FUNCTIONS:
-            raise ExpressionError(f"unknown function '{name}' (known: {', '.join(sorted(FUNCTIONS))})")
+        if _function(name) is None:
+            known = sorted({*FUNCTIONS, *F.REGISTERED})
+            raise ExpressionError(f"unknown function '{name}' (known: {', '.join(known)})")
         if node.keywords:
             raise ExpressionError(f"{name}: keyword arguments are not allowed")
-        arities = (1, 2) if name == "leaky_relu" else (1,)
+        arities = _arities(name)
         if len(node.args) not in arities:
             raise ExpressionError(f"{name}() takes {' or '.join(map(str, arities))} argument(s), got {len(node.args)}")
         for arg in node.args:
             _check(arg, variables)
     elif isinstance(node, ast.Name):
-        if node.id in FUNCTIONS:
+        if _function(node.id) is not None:
             raise ExpressionError(f"'{node.id}' is a function: call it, as {node.id}(x)")
         if node.id not in CONSTANTS and node.id not in variables:
             variables.append(node.id)
@@ -127,4 +133,19 @@ def _evaluate(node: ast.expr, env: dict[str, object]):
             return getattr(right, "__r" + method[2:])(left)
         return getattr(Value(left), method)(right).data  # constants fold, with the engine's domain checks
     args = [_evaluate(a, env) for a in node.args]  # a Call: _check allowed nothing else
-    return FUNCTIONS[node.func.id](*args)
+    return _function(node.func.id)(*args)
+
+
+def _function(name: str) -> Callable | None:
+    """An engine function, or a user-registered op, by name."""
+    return FUNCTIONS.get(name) or F.REGISTERED.get(name)
+
+
+def _arities(name: str) -> tuple[int, ...]:
+    """How many arguments a call may pass: inputs, then the op's constants."""
+    if name == "leaky_relu":
+        return (1, 2)
+    if name in FUNCTIONS:
+        return (1,)
+    op = get_op(name)
+    return (op.arity + op.nparams,) if op.arity is not None else tuple(range(1, 33))

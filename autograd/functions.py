@@ -74,6 +74,10 @@ def dot(ws: Sequence, xs: Sequence) -> Value:
     return apply_nary(B.DOT, ws + xs)
 
 
+# Functions of user-registered ops by name, so formulas (autograd.expression) can call them too.
+REGISTERED: dict[str, Callable] = {}
+
+
 def register_op(
     name: str,
     forward: Callable[..., float],
@@ -126,4 +130,5 @@ def register_op(
     function.__doc__ = f"The user-registered op '{name}'."
     function._registered_op = True
     setattr(Value, name, function)
+    REGISTERED[name] = function
     return function

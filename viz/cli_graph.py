@@ -1,0 +1,61 @@
+"""`chainrule graph`: evaluate an expression, run backward, print the gradients and draw the graph."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .cli_common import UsageError, assignments, writable_path
+
+FORMATS = ("svg", "png", "pdf")
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    """Print each input's gradient and write the graph (and, with --steps, the step-through frames)."""
+    from autograd.expression import parse
+
+    from .graph import draw_graph
+    from .player import step_through
+
+    expression = parse(args.expression)
+    leaves = expression.bind(assignments(args.values))
+    out_path = Path(args.out) if args.out else Path(f"graph.{args.format or 'svg'}")
+    fmt = args.format or out_path.suffix.lstrip(".").lower() or "svg"
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if out_path.suffix.lstrip(".").lower() != fmt:
+        out_path = out_path.with_suffix(f".{fmt}")
+    writable_path(out_path, "file")
+    steps_dir = writable_path(Path(args.steps), "folder") if args.steps else None
+
+    out = expression(*leaves)
+    out.label = out.label or "out"
+    player = step_through(out) if steps_dir else None  # frames start from the graph before backward
+    out.backward()
+    print(f"{args.expression} = {out.data:.6g}")
+    width = max(len(leaf.label) for leaf in leaves) if leaves else 0
+    for leaf in leaves:
+        print(f"  d/d{leaf.label:<{width}} = {leaf.grad:.6g}")
+    draw_graph(out, rankdir=args.rankdir, title=args.expression).save(out_path, fmt)
+    print(f"graph: {out_path}")
+    if player is not None:
+        frames = player.save_frames(steps_dir, format="png" if fmt == "pdf" else fmt)
+        gif = player.save_gif(steps_dir / "backward.gif")
+        print(f"step-through: {len(frames)} frames in {steps_dir}/ and {gif}")
+    return 0
+
+
+def add_graph_parser(sub, example: str, add_expression_arguments) -> None:
+    """Register the `graph` subcommand."""
+    graph = sub.add_parser(
+        "graph", help="draw an expression's computation graph with its gradients",
+        description="Evaluate the expression at the given values, run backward, print d(out)/d(input) for every "
+                    "input and render the computation graph with data and gradients.",
+        epilog="examples:\n  " + example.replace("\n", "\n  "), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_expression_arguments(graph)
+    graph.add_argument("--out", help="the file to write (default graph.svg); its folder is created")
+    graph.add_argument("--format", choices=FORMATS, help="svg, png or pdf (default: from --out's suffix, else svg)")
+    graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left-to-right or top-to-bottom")
+    graph.add_argument("--steps", metavar="DIR", help="also write one frame per chain-rule step, and a GIF, to DIR")
+    graph.set_defaults(run=cmd_graph)
