@@ -76,8 +76,19 @@ class CheckReport:
         widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        status = "passed" if self.passed else f"FAILED ({len(self.failures)} of {len(self.rows)})"
-        return f"{self.title}: {status}\n" + "\n".join(lines)
+        return f"{self.title}: {self.status}\n" + "\n".join(lines)
+
+    @property
+    def status(self) -> str:
+        """'passed', 'FAILED (k of n)', and how many rows had no verdict (at a kink or domain edge)."""
+        kinks = sum(r.verdict == KINK for r in self.rows)
+        if self.failures:
+            status = f"FAILED ({len(self.failures)} of {len(self.rows)})"
+        elif kinks == len(self.rows):
+            return "no verdict: not differentiable here"
+        else:
+            status = "passed"
+        return status + (f", {kinks} not differentiable here" if kinks else "")
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in self._header())
@@ -87,8 +98,8 @@ class CheckReport:
             + "</tr>"
             for row, cells in zip(self.rows, self._cells())
         )
-        status = "passed" if self.passed else "FAILED"
-        return f"<p><b>{html.escape(self.title)}: {status}</b></p><table><tr>{head}</tr>{body}</table>"
+        caption = html.escape(f"{self.title}: {self.status}")
+        return f"<p><b>{caption}</b></p><table><tr>{head}</tr>{body}</table>"
 
     __repr__ = __str__
 

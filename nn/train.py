@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from autograd import DomainError, Value, backprop, no_grad
 
@@ -35,6 +34,16 @@ class DivergedError(FloatingPointError):
 
 class _StepFailed(Exception):
     """Internal: a step found a non-finite number; fit turns it into a DivergedError."""
+
+
+def _progress_bar(total: int, enabled: bool):
+    """A tqdm bar over epochs: a widget in Jupyter, text in a terminal; imported only when shown."""
+    if enabled:
+        # tqdm.auto warns at import time in a Jupyter without ipywidgets, so only import it here.
+        from tqdm.auto import tqdm
+    else:
+        from tqdm import tqdm
+    return tqdm(total=total, desc="fit", unit="epoch", disable=not enabled)
 
 
 def _tqdm_disabled() -> bool:
@@ -237,7 +246,7 @@ def fit(
     n = len(rows)
     size = n if batch_size is None or batch_size >= n else batch_size
     history = History()
-    bar = tqdm(total=epochs, desc="fit", unit="epoch", disable=not progress or _tqdm_disabled())
+    bar = _progress_bar(epochs, progress and not _tqdm_disabled())
     try:
         with CtrlC() as ctrl_c:
             for epoch in range(1, epochs + 1):

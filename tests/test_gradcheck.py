@@ -114,3 +114,9 @@ def test_register_op_refuses_clashes_and_bad_definitions():
         register_op("not a name", abs, abs)
     with pytest.raises(TypeError, match="callables"):
         register_op("nofn", 3, abs)
+
+
+def test_report_status_counts_rows_without_a_verdict():
+    assert gradcheck(lambda x: x.relu(), [0.0], raise_exception=False).status == "no verdict: not differentiable here"
+    mixed = gradcheck(lambda x, y: x.relu() + y * y, [0.0, 2.0], raise_exception=False)
+    assert mixed.status == "passed, 1 not differentiable here" and mixed.passed
