@@ -80,6 +80,9 @@ def backprop(root, create_graph: bool = False, on_step: Step | None = None) -> d
             elif op.arity == 1:
                 parents = args[:1]
                 local = op.partials(node.data, args[0].data, *args[1:])
+            elif op.arity is None:  # n-ary (sum, dot): Values only
+                parents = args
+                local = op.partials(node.data, *[a.data for a in args])
             else:
                 parents = args[: len(args) - op.nparams] if op.nparams else args
                 local = op.partials(node.data, *[a.data if a.__class__ is Value else a for a in args])

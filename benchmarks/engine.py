@@ -81,12 +81,14 @@ def _measure(engine: str, shape: str, n: int, repeat: int) -> dict:
     tracked = len(gc.get_objects()) - tracked0
     del root
     # Before any gc.collect(), so only reference counting has run. What remains is either the
-    # graph kept alive by reference cycles or, bounded and independent of N, CPython's free lists.
+    # graph kept alive by reference cycles or, bounded and independent of N, CPython's free lists
+    # of tuples and floats (kept for reuse, so still counted by tracemalloc).
     after_drop = tracemalloc.get_traced_memory()[0] - base
+    alive = sum(1 for o in gc.get_objects() if type(o) is V)
     tracemalloc.stop()
     gc.collect()
     result = {"engine": engine, "shape": shape, "n": n, "bytes_per_node": held / n,
-              "gc_objects_per_node": tracked / n, "bytes_after_drop": after_drop}
+              "gc_objects_per_node": tracked / n, "bytes_after_drop": after_drop, "alive_after_drop": alive}
     for key, samples in times.items():
         result[f"{key}_ns"] = statistics.median(samples) / n * 1e9
     result["total_ns"] = result["build_ns"] + result["backward_ns"] + result["free_ns"]
@@ -135,9 +137,10 @@ def main() -> None:
     args.sizes = args.micrograd_sizes
     theirs = {(r["shape"], r["n"]): r for r in _run_worker(micrograd_python(args.micrograd_python), "micrograd", args)}
     print(f"Medians of {args.repeat} runs, ns per node: build, backward, free (del + collect); total = all three.")
-    print("B/node: tracemalloc bytes per node; GC: GC-tracked objects per node; held: bytes still")
-    print("allocated after the root is dropped, before gc.collect(). ratio = micrograd total / chainrule total.\n")
-    columns = ["build", "backward", "free", "total", "B/node", "GC", "held"]
+    print("B/node: tracemalloc bytes per node; GC: GC-tracked objects per node; held: bytes still allocated")
+    print("after the root is dropped, before gc.collect(); alive: Values still alive then (kept by cycles).")
+    print("ratio = micrograd total / chainrule total.\n")
+    columns = ["build", "backward", "free", "total", "B/node", "GC", "held", "alive"]
     header = f"{'':<16}{'N':>9} " + "".join(f"{c:>9}" for c in columns)
     for r in ours:
         rows = [("chainrule", r), ("micrograd", theirs.get((r["shape"], r["n"])))]
@@ -147,7 +150,7 @@ def main() -> None:
             if m is None:
                 continue
             cells = [m["build_ns"], m["backward_ns"], m["free_ns"], m["total_ns"], m["bytes_per_node"],
-                     m["gc_objects_per_node"], m["bytes_after_drop"]]
+                     m["gc_objects_per_node"], m["bytes_after_drop"], m["alive_after_drop"]]
             text = "".join(f"{c:>9.2f}" if isinstance(c, float) and c < 10 else f"{c:>9.0f}" for c in cells)
             label = r["shape"] if name == "chainrule" else "  micrograd"
             print(f"{label:<16}{m['n']:>9} {text}")
