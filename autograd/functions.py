@@ -58,20 +58,32 @@ def _constant_leaf(x, what: str) -> Value:
 
 def sum(values: Iterable) -> Value:  # noqa: A001 - the engine's n-ary sum, deliberately the same name
     """One n-ary node for the sum of the items (not a chain of len(values) binary adds)."""
+    if _only_values(values):
+        return apply_nary(B.SUM, tuple(values))
     values = _values(values, "sum")
     if not values:
         return Value(0.0)
-    return apply_nary(B.SUM, values)
+    return apply_nary(B.SUM, tuple(values))
 
 
 def dot(ws: Sequence, xs: Sequence) -> Value:
     """One n-ary node for sum(w * x for w, x in zip(ws, xs)), as a neuron's weighted sum."""
+    if _only_values(ws) and _only_values(xs) and len(ws) == len(xs):
+        return apply_nary(B.DOT, (*ws, *xs))
     ws, xs = _values(ws, "dot: ws"), _values(xs, "dot: xs")
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws and xs must have the same length, got {len(ws)} and {len(xs)}")
     if not ws:
         return Value(0.0)
-    return apply_nary(B.DOT, ws + xs)
+    return apply_nary(B.DOT, (*ws, *xs))
+
+
+def _only_values(items) -> bool:
+    """A non-empty list or tuple of nothing but Values: a neuron's case, checked in one C-level pass."""
+    return (items.__class__ is list or items.__class__ is tuple) and set(map(type, items)) == _VALUE_ONLY
+
+
+_VALUE_ONLY = {Value}
 
 
 # Functions of user-registered ops by name, so formulas (autograd.expression) can call them too.

@@ -255,13 +255,13 @@ def _apply_const(op: Op, x: Value, c):
     return _make(op, data, (x, c))
 
 
-def apply_nary(op: Op, values: list) -> Value:
-    """Apply an op of any number of inputs (sum, dot) to a list of Values."""
+def apply_nary(op: Op, values: tuple) -> Value:
+    """Apply an op of any number of inputs (sum, dot) to a tuple of Values."""
     try:
         data = op.forward(*[v.data for v in values])
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, values, exc) from None
-    return _make(op, data, tuple(values))
+    return _make(op, data, values)
 
 
 def apply(op: Op, *args) -> Value:
