@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from .mode import STATE, enable_grad
 from .ops import DomainError
-from .value import Value
 
 Step = Callable[[object, object, tuple, tuple], None]
 
@@ -43,7 +42,7 @@ def topological_order(root) -> list:
             if args not in entered:
                 push(args)
             continue
-        for parent in args[: len(args) - op.nparams] if op.nparams else args:
+        for parent in args:
             if parent not in entered:
                 push(parent)
     return order
@@ -71,21 +70,14 @@ def backprop(root, create_graph: bool = False, on_step: Step | None = None) -> d
                 parents = (args,)
                 local = op.partials(node, args) if create_graph else op.partials(node.data, args.data)
             elif create_graph:
-                parents = args[: len(args) - op.nparams] if op.nparams else args
+                parents = args
                 local = op.partials(node, *args)
-            # the common shapes get their arguments without building a list
-            elif op.arity == 2 and not op.nparams:
+            elif op.arity == 2:  # the common binary case, without building a list
                 parents = args
                 local = op.partials(node.data, args[0].data, args[1].data)
-            elif op.arity == 1:
-                parents = args[:1]
-                local = op.partials(node.data, args[0].data, *args[1:])
-            elif op.arity is None:  # n-ary (sum, dot): Values only
+            else:
                 parents = args
                 local = op.partials(node.data, *[a.data for a in args])
-            else:
-                parents = args[: len(args) - op.nparams] if op.nparams else args
-                local = op.partials(node.data, *[a.data if a.__class__ is Value else a for a in args])
         except (ArithmeticError, ValueError) as exc:
             raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(node)!r}: {exc}") from None
         if on_step is not None:

@@ -51,12 +51,10 @@ def check_graph(root: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
     """
     report = CheckReport("per-node check", "node")
     for node in topological_order(root):
-        op = node._op
-        if op is None:
+        if node._op is None:
             continue
-        parents = node.parents
-        inputs = [p.data for p in parents]
-        consts = list(node.params.values())
+        op, consts = node._op.unbound, list(node._op.constants)  # the table's rule and this node's constants
+        inputs = [p.data for p in node.parents]
         where = f" (node '{node.label}')" if node.label else ""
         positions = _spread(len(inputs), max_inputs_per_node)
         report.rows += _local_rows(op, inputs, consts, eps, atol, rtol, where, positions)

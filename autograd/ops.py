@@ -29,8 +29,10 @@ class Op:
     domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)  # per-input ranges where it is smooth
     samples: tuple[tuple[float, ...], ...] = ((),)  # constant values used when checking the op
     symbol: str | None = None  # how drawings show it ('+', '*', ...); the name if None
+    constants: tuple[float, ...] = ()  # a bound op's values for its base's params (see bind)
+    base: Op | None = None  # a bound op's op in the table
     bare: bool = field(init=False)  # one input, no constants: the node stores its parent directly
-    nparams: int = field(init=False)  # how many constants a node stores after its inputs
+    nparams: int = field(init=False)  # how many constants the op takes after its inputs
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -51,7 +53,14 @@ class Op:
         object.__setattr__(self, "bare", self.arity == 1 and not self.params)
         object.__setattr__(self, "nparams", len(self.params))
 
+    @property
+    def unbound(self) -> Op:
+        """The op in the table: itself, or the op a bound op fixes the constants of."""
+        return self.base or self
+
     def __repr__(self) -> str:
+        if self.base is not None:
+            return f"Op({self.name!r}, arity={self.arity}, bound to {dict(zip(self.base.params, self.constants))})"
         return f"Op({self.name!r}, arity={self.arity}, params={self.params})"
 
 
@@ -74,3 +83,32 @@ def get_op(name: str) -> Op:
         return OPS[name]
     except KeyError:
         raise KeyError(f"no op named {name!r}; registered ops: {', '.join(sorted(OPS))}") from None
+
+
+# Bound ops, shared: every node of ``x + 1.0`` refers to the same add_const-bound-to-1.0, so a
+# node stores only its inputs (a one-input node its parent, bare) and the constant costs nothing
+# per node. Bounded: when full it is emptied, and the nodes keep the bound ops they use alive.
+BOUND: dict[tuple, Op] = {}
+_BOUND_MAX = 4096
+
+
+def bind(op: Op, constants: tuple[float, ...]) -> Op:
+    """``op`` with its constants fixed: the op a node such as ``x ** 2`` refers to."""
+    key = (op, *constants)
+    bound = BOUND.get(key)
+    if bound is not None and all(c != 0.0 for c in constants):  # 0.0 == -0.0: never share a zero
+        return bound
+    forward, partials = op.forward, op.partials
+    if len(constants) == 1:
+        (c,) = constants
+        bound_forward = lambda *xs: forward(*xs, c)  # noqa: E731
+        bound_partials = lambda out, *xs: partials(out, *xs, c)  # noqa: E731
+    else:
+        bound_forward = lambda *xs: forward(*xs, *constants)  # noqa: E731
+        bound_partials = lambda out, *xs: partials(out, *xs, *constants)  # noqa: E731
+    bound = Op(op.name, bound_forward, bound_partials, arity=op.arity, kinks=op.kinks, domain=op.domain,
+               symbol=op.symbol, constants=tuple(constants), base=op)
+    if len(BOUND) >= _BOUND_MAX:
+        BOUND.clear()
+    BOUND[key] = bound
+    return bound

@@ -6,7 +6,7 @@ import numbers
 
 from . import builtin_ops as B
 from .mode import STATE
-from .ops import DomainError, Op
+from .ops import BOUND, DomainError, Op, bind
 
 
 def as_number(x, what: str) -> float:
@@ -26,8 +26,9 @@ class Value:
     """A scalar node of the computation graph: ``data``, ``grad``, ``label``, ``op``, ``parents``."""
 
     # No closure per node and no back-reference: a dropped graph is freed by reference counting.
-    # _args holds the inputs followed by the op's constants; for a one-input op without
-    # constants (tanh, exp, ...) it holds the parent itself, saving a tuple per node.
+    # _op is the op of the table, or for an op with constants (x ** 2) that op bound to them
+    # (ops.bind), shared by all nodes with the same constants. _args holds the input Values:
+    # a tuple, or for a one-input op the parent itself, saving a tuple per node.
     __slots__ = ("data", "grad", "label", "_op", "_args")
 
     def __init__(self, data, label: str | None = None) -> None:
@@ -55,17 +56,15 @@ class Value:
         op, args = self._op, self._args
         if op is None:
             return ()
-        if op.bare:
-            return (args,)
-        return args[: len(args) - op.nparams] if op.nparams else args
+        return (args,) if op.bare else args
 
     @property
     def params(self) -> dict[str, float]:
-        """The op's constants stored on this node (``x ** 2`` has ``{'c': 2.0}``)."""
+        """The op's constants on this node (``x ** 2`` has ``{'c': 2.0}``)."""
         op = self._op
-        if op is None or not op.nparams:
+        if op is None or op.base is None:
             return {}
-        return dict(zip(op.params, self._args[-op.nparams :]))
+        return dict(zip(op.base.params, op.constants))
 
     def is_leaf(self) -> bool:
         """True for a node that no op made (an input, a parameter or a constant)."""
@@ -252,7 +251,8 @@ def _apply_const(op: Op, x: Value, c):
         data = op.forward(x.data, c)
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, (x, c), exc) from None
-    return _make(op, data, (x, c))
+    # A zero is looked up by bind, which tells 0.0 from -0.0 (equal as dictionary keys).
+    return _make((_BOUND.get((op, c)) if c else None) or bind(op, (c,)), data, x)
 
 
 def apply_nary(op: Op, values: tuple) -> Value:
@@ -273,7 +273,11 @@ def apply(op: Op, *args) -> Value:
         raise _domain_error(op, args, exc) from None
     if data.__class__ is not float:  # a user-registered forward may return an int or numpy scalar
         data = as_number(data, f"{op.name}: forward result")
-    return _make(op, data, args[0] if op.bare else args)
+    if op.nparams:
+        inputs, op = args[: op.arity], bind(op, tuple(args[op.arity :]))
+    else:
+        inputs = args
+    return _make(op, data, inputs[0] if op.bare else inputs)
 
 
 def _domain_error(op: Op, args, exc: Exception) -> DomainError:
@@ -286,6 +290,7 @@ def _domain_error(op: Op, args, exc: Exception) -> DomainError:
 
 
 _new = object.__new__
+_BOUND = BOUND
 _STATE = STATE
 ADD, SUB, MUL, DIV, POW = B.ADD, B.SUB, B.MUL, B.DIV, B.POW
 ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST = B.ADD_CONST, B.RSUB_CONST, B.MUL_CONST, B.DIV_CONST

@@ -125,3 +125,19 @@ def test_tanh_and_sigmoid_are_exact_and_finite_everywhere(x):
     assert t == math.tanh(x)
     expected = 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
     assert math.isclose(s, expected, rel_tol=1e-15, abs_tol=1e-300)
+
+
+def test_nodes_with_the_same_constant_share_one_bound_op():
+    x, y = Value(2.0), Value(3.0)
+    a, b = x + 1.0, y + 1.0
+    assert a._op is b._op and a.op == "add_const" and a.params == {"c": 1.0}
+    assert (x + 2.0)._op is not a._op and (x + 2.0).params == {"c": 2.0}
+    assert a.parents == (x,) and (x ** 3).parents == (x,) and (x ** 3).params == {"c": 3.0}
+
+
+def test_zero_constants_keep_their_sign():
+    x = Value(-0.0)
+    plus, minus = x * 0.0, x * -0.0
+    assert math.copysign(1.0, plus.params["c"]) == 1.0 and math.copysign(1.0, minus.params["c"]) == -1.0
+    assert math.copysign(1.0, minus.data) == 1.0 and math.copysign(1.0, plus.data) == -1.0
+    assert minus._op.partials(minus.data, x.data) == (-0.0,) and math.copysign(1.0, minus._op.constants[0]) == -1.0
