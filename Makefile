@@ -25,7 +25,7 @@ demo: $(STAMP)
 	@echo
 	@echo "Done. Open the results in $(DEMO)/:"
 	@echo "  loss.png, boundary.png, network.png   the training run (plots)"
-	@echo "  graph.svg                             one sample's loss and its gradients, one box per neuron"
+	@echo "  graph.svg                             before training: the worst-fitted sample's loss and its gradients"
 	@echo "  neuron.svg, neuron_steps/backward.gif one neuron's graph, and backward step by step"
 	@echo "  model.json, metrics.json              the trained model (nn.MLP.load) and its numbers"
 
