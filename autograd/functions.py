@@ -58,11 +58,10 @@ def _constant_leaf(x, what: str) -> Value:
 
 def sum(values: Iterable) -> Value:  # noqa: A001 - the engine's n-ary sum, deliberately the same name
     """One n-ary node for the sum of the items (not a chain of len(values) binary adds)."""
-    if _only_values(values):
-        return apply_nary(B.SUM, tuple(values))
-    values = _values(values, "sum")
-    if not values:
-        return Value(0.0)
+    if not _only_values(values):
+        values = _values(values, "sum")
+        if not values:
+            return Value(0.0)
     return apply_nary(B.SUM, tuple(values))
 
 

@@ -70,7 +70,12 @@ def to_dot(
 ) -> str:
     """DOT source of the graph behind ``root`` (a Value or a list of Values); needs no renderer."""
     opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, "to_dot")
-    return source(statements(GraphData.collect(roots_of(root, "to_dot")), opts))
+    return source(body_of(root, opts))
+
+
+def body_of(root: Value | Sequence[Value], opts: Options) -> list[str]:
+    """The body statements of the drawing of the graph behind ``root`` (shared by to_dot and draw_graph)."""
+    return statements(GraphData.collect(roots_of(root, opts.what)), opts)
 
 
 def source(lines: list[str]) -> str:

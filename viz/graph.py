@@ -10,8 +10,7 @@ import graphviz
 
 from autograd import Value
 
-from .dot import Options, statements
-from .graphdata import GraphData, roots_of
+from .dot import Options, body_of
 from .render import FORMATS, dot_binary, render_bytes, save_source
 
 
@@ -59,5 +58,4 @@ def draw_graph(
 ) -> Drawing:
     """The graph behind ``root`` (a Value or list of Values) as a graphviz.Digraph: records, op nodes, legend."""
     opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, "draw_graph")
-    body = statements(GraphData.collect(roots_of(root, "draw_graph")), opts)
-    return Drawing("chainrule", body=body, format="svg")
+    return Drawing("chainrule", body=body_of(root, opts), format="svg")
