@@ -30,21 +30,24 @@ def topological_order(root) -> list:
             continue
         if node in entered:  # pushed again by another consumer, and already walked
             continue
-        enter(node)
-        op = node._op
-        if op is None:
-            emit(node)
-            continue
-        push(node)
-        push(_EXIT)
-        args = node._args
-        if op.bare:
-            if args not in entered:
-                push(args)
-            continue
-        for parent in args:
-            if parent not in entered:
-                push(parent)
+        while True:  # down a chain of one-input nodes without a round trip through the stack
+            enter(node)
+            op = node._op
+            if op is None:
+                emit(node)
+                break
+            push(node)
+            push(_EXIT)
+            args = node._args
+            if op.bare:
+                if args in entered:
+                    break
+                node = args
+                continue
+            for parent in args:
+                if parent not in entered:
+                    push(parent)
+            break
     return order
 
 
@@ -82,10 +85,15 @@ def backprop(root, create_graph: bool = False, on_step: Step | None = None) -> d
             raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(node)!r}: {exc}") from None
         if on_step is not None:
             on_step(node, upstream, parents, tuple(local))
-        for parent, d in zip(parents, local):
-            contribution = d * upstream  # the chain rule, applied here and nowhere else
-            total = get(parent)
-            grads[parent] = contribution if total is None else total + contribution
+        i = 0  # indexing, not zip: a zip costs more than the rest of this loop's body
+        try:
+            for parent in parents:
+                contribution = local[i] * upstream  # the chain rule, applied here and nowhere else
+                i += 1
+                total = get(parent)
+                grads[parent] = contribution if total is None else total + contribution
+        except (IndexError, TypeError) as exc:
+            raise _partials_error(op, parents, local, exc) from None
         if anomaly:
             _check_node(node, parents, grads)
     return grads
@@ -106,6 +114,14 @@ def backward(root, create_graph: bool = False) -> None:
         for node, g in backprop(root, create_graph=True).items():
             # 0.0 + g would put a needless add node in front of every gradient's graph
             node.grad = g if node.grad.__class__ is float and node.grad == 0.0 else node.grad + g
+
+
+def _partials_error(op, parents, local, exc: Exception) -> Exception:
+    """A derivative rule that gave no number per input (a user's rule, say): name the op and what it gave."""
+    if not isinstance(local, (tuple, list)) or len(local) != len(parents):
+        return TypeError(f"{op.name}: partials must return a tuple of {len(parents)} derivative(s), one per input, "
+                         f"got {local!r:.200}")
+    return exc
 
 
 def _datas(node) -> list:

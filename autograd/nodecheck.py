@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from .engine import topological_order
 from .ops import OPS, DomainError, Op
-from .report import KINK, CheckReport, CheckRow, verdict
+from .report import FAIL, KINK, CheckReport, CheckRow, verdict
 from .value import Value
 
 
@@ -17,6 +17,9 @@ def _local_rows(op: Op, inputs: list[float], consts: list[float], eps: float, at
     """Rows comparing op.partials with central differences of op.forward at these inputs."""
     out = op.forward(*inputs, *consts)
     analytic = op.partials(out, *inputs, *consts)
+    if not isinstance(analytic, (tuple, list)) or len(analytic) != len(inputs):
+        note = f"partials gave {analytic!r:.80} for {len(inputs)} input(s): one derivative per input is needed"
+        return [CheckRow(f"op '{op.name}'{where}", inputs[0] if inputs else math.nan, math.nan, math.nan, FAIL, note)]
     rows = []
     for j in positions:
         name = f"op '{op.name}'{where} input {j}"

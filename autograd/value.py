@@ -110,43 +110,43 @@ class Value:
     def __add__(self, other):
         if other.__class__ is Value:
             return _apply2(ADD, self, other)
-        return _apply_const(ADD_CONST, self, _constant(other, "+"))
+        return _apply_const(ADD_CONST, self, other, "+")
 
     def __radd__(self, other):
-        return _apply_const(ADD_CONST, self, _constant(other, "+"))
+        return _apply_const(ADD_CONST, self, other, "+")
 
     def __sub__(self, other):
         if other.__class__ is Value:
             return _apply2(SUB, self, other)
         c = _constant(other, "-")
-        return c if c is NotImplemented else _apply_const(ADD_CONST, self, -c)  # x - c == x + (-c) exactly
+        return c if c is NotImplemented else _apply_const(ADD_CONST, self, -c, "-")  # x - c == x + (-c) exactly
 
     def __rsub__(self, other):
-        return _apply_const(RSUB_CONST, self, _constant(other, "-"))
+        return _apply_const(RSUB_CONST, self, other, "-")
 
     def __mul__(self, other):
         if other.__class__ is Value:
             return _apply2(MUL, self, other)
-        return _apply_const(MUL_CONST, self, _constant(other, "*"))
+        return _apply_const(MUL_CONST, self, other, "*")
 
     def __rmul__(self, other):
-        return _apply_const(MUL_CONST, self, _constant(other, "*"))
+        return _apply_const(MUL_CONST, self, other, "*")
 
     def __truediv__(self, other):
         if other.__class__ is Value:
             return _apply2(DIV, self, other)
-        return _apply_const(DIV_CONST, self, _constant(other, "/"))
+        return _apply_const(DIV_CONST, self, other, "/")
 
     def __rtruediv__(self, other):
-        return _apply_const(RDIV_CONST, self, _constant(other, "/"))
+        return _apply_const(RDIV_CONST, self, other, "/")
 
     def __pow__(self, other):
         if other.__class__ is Value:
             return _apply2(POW, self, other)
-        return _apply_const(POW_CONST, self, _constant(other, "**"))
+        return _apply_const(POW_CONST, self, other, "**")
 
     def __rpow__(self, other):
-        return _apply_const(RPOW_CONST, self, _constant(other, "**"))
+        return _apply_const(RPOW_CONST, self, other, "**")
 
     def __neg__(self):
         return _apply1(NEG, self)
@@ -184,7 +184,7 @@ class Value:
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """self for self > 0, else slope * self."""
-        return _apply_const(LEAKY_RELU, self, as_number(slope, "leaky_relu: slope"))
+        return _apply_const(LEAKY_RELU, self, as_number(slope, "leaky_relu: slope"), "leaky_relu")
 
     def sin(self) -> Value:
         """Sine."""
@@ -244,9 +244,11 @@ def _apply2(op: Op, x: Value, y: Value) -> Value:
     return _make(op, data, (x, y))
 
 
-def _apply_const(op: Op, x: Value, c):
-    if c is NotImplemented:
-        return c
+def _apply_const(op: Op, x: Value, c, symbol: str):
+    if c.__class__ is not float:
+        c = _constant(c, symbol)
+        if c is NotImplemented:
+            return c
     try:
         data = op.forward(x.data, c)
     except (ArithmeticError, ValueError) as exc:

@@ -2,8 +2,11 @@
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/engine.py [--sizes 1000,10000,100000,1000000]``.
 micrograd runs in its own virtual environment (created under benchmarks/.venv-micrograd on first
-use, or given with --micrograd-python), in a subprocess of the same run, so the ratios compare
-like with like on the same machine at the same time. Prints medians over --repeat runs.
+use, or given with --micrograd-python), in a subprocess of the same run. The engines take turns,
+round by round, so a change in the machine's load falls on all of them alike. Beside them runs
+the floor (floor.py): a toy doing the least per-node work any pure-Python engine can do, so
+micrograd / floor bounds the speed-up a pure-Python engine can reach on each shape.
+Prints medians over --rounds x --repeat runs.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ def _engine(name: str):
         from micrograd.engine import Value
 
         return Value, sum  # micrograd has no n-ary sum: Python's sum builds a chain of adds
+    if name == "floor":
+        from floor import Node, total
+
+        return Node, total
     sys.path.insert(0, str(ROOT))
     import autograd
 
@@ -57,6 +64,7 @@ def _measure(engine: str, shape: str, n: int, repeat: int) -> dict:
     data = [float(i) for i in range(n)]
     build = lambda: SHAPES[shape](V, total, n, data)  # noqa: E731
     times = {"build": [], "backward": [], "free": []}
+    build().backward()  # once untimed: a fresh process's first graph pays for warming its caches
     for _ in range(repeat):
         gc.collect()
         t0 = time.perf_counter()
@@ -90,8 +98,7 @@ def _measure(engine: str, shape: str, n: int, repeat: int) -> dict:
     result = {"engine": engine, "shape": shape, "n": n, "bytes_per_node": held / n,
               "gc_objects_per_node": tracked / n, "bytes_after_drop": after_drop, "alive_after_drop": alive}
     for key, samples in times.items():
-        result[f"{key}_ns"] = statistics.median(samples) / n * 1e9
-    result["total_ns"] = result["build_ns"] + result["backward_ns"] + result["free_ns"]
+        result[f"{key}_ns"] = [t / n * 1e9 for t in samples]
     return result
 
 
@@ -113,38 +120,61 @@ def worker(args) -> None:
         print(json.dumps(r))
 
 
-def _run_worker(python: str, engine: str, args) -> list[dict]:
-    cmd = [python, __file__, "--worker", engine, "--sizes", ",".join(map(str, args.sizes)),
-           "--repeat", str(args.repeat)]
+def _run_worker(python: str, engine: str, sizes: list[int], repeat: int) -> list[dict]:
+    cmd = [python, __file__, "--worker", engine, "--sizes", ",".join(map(str, sizes)), "--repeat", str(repeat)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": ""})
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 
+def _pooled(rounds: list[list[dict]]) -> dict:
+    """(shape, n) -> the first round's figures, with each time the median of all rounds' samples."""
+    pooled = {}
+    for results in rounds:
+        for r in results:
+            key = (r["shape"], r["n"])
+            if key not in pooled:
+                pooled[key] = {**r, **{k: [] for k in r if k.endswith("_ns")}}
+            for k in r:
+                if k.endswith("_ns"):
+                    pooled[key][k] += r[k]
+    for r in pooled.values():
+        for k in [k for k in r if k.endswith("_ns")]:
+            r[k] = statistics.median(r[k])
+        r["total_ns"] = r["build_ns"] + r["backward_ns"] + r["free_ns"]
+    return pooled
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000,1000000", type=lambda s: [int(x) for x in s.split(",")])
-    parser.add_argument("--micrograd-sizes", default="1000,10000,100000",
-                        type=lambda s: [int(x) for x in s.split(",")],
+    sizes = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000", type=sizes)
+    parser.add_argument("--micrograd-sizes", default="1000,10000,100000", type=sizes,
                         help="micrograd is slow and recursive: its sizes are separate")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3, help="turns each engine takes, interleaved")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per shape and size in each turn")
     parser.add_argument("--micrograd-python", default=None)
-    parser.add_argument("--worker", choices=["chainrule", "micrograd"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["chainrule", "micrograd", "floor"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args)
 
-    ours = _run_worker(sys.executable, "chainrule", args)
-    args.sizes = args.micrograd_sizes
-    theirs = {(r["shape"], r["n"]): r for r in _run_worker(micrograd_python(args.micrograd_python), "micrograd", args)}
-    print(f"Medians of {args.repeat} runs, ns per node: build, backward, free (del + collect); total = all three.")
-    print("B/node: tracemalloc bytes per node; GC: GC-tracked objects per node; held: bytes still allocated")
-    print("after the root is dropped, before gc.collect(); alive: Values still alive then (kept by cycles).")
-    print("ratio = micrograd total / chainrule total.\n")
+    engines = [("chainrule", sys.executable, args.sizes), ("floor", sys.executable, args.sizes),
+               ("micrograd", micrograd_python(args.micrograd_python), args.micrograd_sizes)]
+    runs: dict[str, list] = {name: [] for name, _, _ in engines}
+    for turn in range(args.rounds):
+        for name, python, engine_sizes in engines[turn % 3:] + engines[: turn % 3]:  # who goes first rotates
+            runs[name].append(_run_worker(python, name, engine_sizes, args.repeat))
+    ours, floor, theirs = (_pooled(runs[name]) for name in ("chainrule", "floor", "micrograd"))
+    print(f"Medians of {args.rounds} x {args.repeat} runs, ns per node: build, backward, free (del + collect);")
+    print("total = all three. B/node: tracemalloc bytes per node; GC: GC-tracked objects per node; held: bytes")
+    print("still allocated after the root is dropped, before gc.collect(); alive: nodes still alive then (cycles).")
+    print("floor: the least per-node work of any pure-Python engine (benchmarks/floor.py), not an engine.")
+    print("ratio = micrograd total / chainrule total; bound = micrograd total / floor total.\n")
     columns = ["build", "backward", "free", "total", "B/node", "GC", "held", "alive"]
     header = f"{'':<16}{'N':>9} " + "".join(f"{c:>9}" for c in columns)
-    for r in ours:
-        rows = [("chainrule", r), ("micrograd", theirs.get((r["shape"], r["n"])))]
-        if r is ours[0] or r["shape"] == next(iter(SHAPES)):
+    for key, r in ours.items():
+        rows = [("chainrule", r), ("  floor", floor.get(key)), ("  micrograd", theirs.get(key))]
+        if r["shape"] == next(iter(SHAPES)):
             print(header)
         for name, m in rows:
             if m is None:
@@ -152,10 +182,12 @@ def main() -> None:
             cells = [m["build_ns"], m["backward_ns"], m["free_ns"], m["total_ns"], m["bytes_per_node"],
                      m["gc_objects_per_node"], m["bytes_after_drop"], m["alive_after_drop"]]
             text = "".join(f"{c:>9.2f}" if isinstance(c, float) and c < 10 else f"{c:>9.0f}" for c in cells)
-            label = r["shape"] if name == "chainrule" else "  micrograd"
+            label = r["shape"] if name == "chainrule" else name
             print(f"{label:<16}{m['n']:>9} {text}")
-        if rows[1][1]:
-            print(f"{'':<16}{'':>9}  ratio {rows[1][1]['total_ns'] / r['total_ns']:.1f}x")
+        if key in theirs:
+            mg = theirs[key]["total_ns"]
+            bound = f", bound {mg / floor[key]['total_ns']:.1f}x" if key in floor else ""
+            print(f"{'':<16}{'':>9}  ratio {mg / r['total_ns']:.1f}x{bound}")
 
 
 if __name__ == "__main__":

@@ -120,3 +120,18 @@ def test_report_status_counts_rows_without_a_verdict():
     assert gradcheck(lambda x: x.relu(), [0.0], raise_exception=False).status == "no verdict: not differentiable here"
     mixed = gradcheck(lambda x, y: x.relu() + y * y, [0.0, 2.0], raise_exception=False)
     assert mixed.status == "passed, 1 not differentiable here" and mixed.passed
+
+
+@pytest.mark.parametrize("partials", [lambda out, x, y: (1.0,), lambda out, x, y: (1.0, 1.0, 1.0),
+                                      lambda out, x, y: 1.0])
+def test_a_rule_giving_the_wrong_number_of_derivatives_is_named(partials):
+    fn = register_op("miscounted", lambda x, y: x + y, partials, arity=2, replace=True)
+    report = check_op("miscounted", raise_exception=False)
+    assert not report.passed and "one derivative per input" in report.failures[0].note
+    x, y = Value(1.0), Value(2.0)
+    out = fn(x, y) * 3.0
+    assert not check_graph(out, raise_exception=False).passed
+    if partials(0.0, 0.0, 0.0) != (1.0, 1.0, 1.0):  # too few, or not a tuple: backward cannot go on
+        with pytest.raises(TypeError, match="miscounted: partials must return a tuple of 2 derivative"):
+            out.backward()
+        assert x.grad == 0.0 and y.grad == 0.0 and out.grad == 0.0  # nothing half-done
