@@ -33,6 +33,7 @@ class Op:
     base: Op | None = None  # a bound op's op in the table
     bare: bool = field(init=False)  # one input, no constants: the node stores its parent directly
     nparams: int = field(init=False)  # how many constants the op takes after its inputs
+    bound: dict = field(init=False, repr=False)  # this op bound to constants, by constants (see bind)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -52,6 +53,7 @@ class Op:
                 )
         object.__setattr__(self, "bare", self.arity == 1 and not self.params)
         object.__setattr__(self, "nparams", len(self.params))
+        object.__setattr__(self, "bound", {})
 
     @property
     def unbound(self) -> Op:
@@ -87,28 +89,30 @@ def get_op(name: str) -> Op:
 
 # Bound ops, shared: every node of ``x + 1.0`` refers to the same add_const-bound-to-1.0, so a
 # node stores only its inputs (a one-input node its parent, bare) and the constant costs nothing
-# per node. Bounded: when full it is emptied, and the nodes keep the bound ops they use alive.
-BOUND: dict[tuple, Op] = {}
+# per node. Each op keeps its own in ``op.bound``, by its constant (or tuple of constants), so
+# the lookup on every ``x + c`` hashes one float. Bounded: when full it is emptied, and the
+# nodes keep the bound ops they use alive.
 _BOUND_MAX = 4096
 
 
 def bind(op: Op, constants: tuple[float, ...]) -> Op:
     """``op`` with its constants fixed: the op a node such as ``x ** 2`` refers to."""
-    key = (op, *constants)
-    bound = BOUND.get(key)
+    key = constants[0] if len(constants) == 1 else constants
+    cache = op.bound
+    bound = cache.get(key)
     if bound is not None and all(c != 0.0 for c in constants):  # 0.0 == -0.0: never share a zero
         return bound
     forward, partials = op.forward, op.partials
-    if len(constants) == 1:
+    if len(constants) == 1 and op.arity == 1:  # the common case (x ** 2, x + 1.0), without packing *xs
         (c,) = constants
-        bound_forward = lambda *xs: forward(*xs, c)  # noqa: E731
-        bound_partials = lambda out, *xs: partials(out, *xs, c)  # noqa: E731
+        bound_forward = lambda x: forward(x, c)  # noqa: E731
+        bound_partials = lambda out, x: partials(out, x, c)  # noqa: E731
     else:
         bound_forward = lambda *xs: forward(*xs, *constants)  # noqa: E731
         bound_partials = lambda out, *xs: partials(out, *xs, *constants)  # noqa: E731
     bound = Op(op.name, bound_forward, bound_partials, arity=op.arity, kinks=op.kinks, domain=op.domain,
                symbol=op.symbol, constants=tuple(constants), base=op)
-    if len(BOUND) >= _BOUND_MAX:
-        BOUND.clear()
-    BOUND[key] = bound
+    if len(cache) >= _BOUND_MAX:
+        cache.clear()
+    cache[key] = bound
     return bound

@@ -6,7 +6,7 @@ import numbers
 
 from . import builtin_ops as B
 from .mode import STATE
-from .ops import BOUND, DomainError, Op, bind
+from .ops import DomainError, Op, bind
 
 
 def as_number(x, what: str) -> float:
@@ -254,7 +254,7 @@ def _apply_const(op: Op, x: Value, c, symbol: str):
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, (x, c), exc) from None
     # A zero is looked up by bind, which tells 0.0 from -0.0 (equal as dictionary keys).
-    return _make((_BOUND.get((op, c)) if c else None) or bind(op, (c,)), data, x)
+    return _make((op.bound.get(c) if c else None) or bind(op, (c,)), data, x)
 
 
 def apply_nary(op: Op, values: tuple) -> Value:
@@ -292,7 +292,6 @@ def _domain_error(op: Op, args, exc: Exception) -> DomainError:
 
 
 _new = object.__new__
-_BOUND = BOUND
 _STATE = STATE
 ADD, SUB, MUL, DIV, POW = B.ADD, B.SUB, B.MUL, B.DIV, B.POW
 ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST = B.ADD_CONST, B.RSUB_CONST, B.MUL_CONST, B.DIV_CONST
