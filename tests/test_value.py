@@ -141,3 +141,19 @@ def test_zero_constants_keep_their_sign():
     assert math.copysign(1.0, plus.params["c"]) == 1.0 and math.copysign(1.0, minus.params["c"]) == -1.0
     assert math.copysign(1.0, minus.data) == 1.0 and math.copysign(1.0, plus.data) == -1.0
     assert minus._op.partials(minus.data, x.data) == (-0.0,) and math.copysign(1.0, minus._op.constants[0]) == -1.0
+
+
+def test_bound_ops_are_kept_per_op_and_bounded():
+    from autograd import ops
+
+    x = Value(2.0)
+    plus, times = x + 2.0, x * 2.0
+    assert plus._op is not times._op and plus.data == 4.0 and times.data == 4.0
+    early = x + 0.5
+    for i in range(ops._BOUND_MAX + 10):  # more distinct constants than the cache keeps
+        assert (x + float(i) + 0.25).data == 2.0 + i + 0.25
+    assert len(ops.get_op("add_const").bound) <= ops._BOUND_MAX
+    later = x + 0.5
+    assert later.params == early.params == {"c": 0.5}  # the cleared cache made a new, equal bound op
+    later.backward()
+    assert x.grad == 1.0
