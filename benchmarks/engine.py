@@ -3,9 +3,10 @@
 Run: ``make bench`` or ``.venv/bin/python benchmarks/engine.py [--sizes 1000,10000,100000,1000000]``.
 micrograd runs in its own virtual environment (created under benchmarks/.venv-micrograd on first
 use, or given with --micrograd-python), in a subprocess of the same run. The engines take turns,
-round by round, so a change in the machine's load falls on all of them alike. Beside them runs
-the floor (floor.py): a toy doing the least per-node work any pure-Python engine can do, so
-micrograd / floor bounds the speed-up a pure-Python engine can reach on each shape.
+round by round, so a change in the machine's load falls on all of them alike. Beside them run
+the floors (floor.py): toys doing the least per-node work a pure-Python engine can do, without
+(floor) and with (sorted floor) the topological sort that shared nodes need, so micrograd's time
+over theirs bounds the speed-up a pure-Python engine can reach on each shape.
 Prints medians over --rounds x --repeat runs.
 """
 
@@ -53,6 +54,10 @@ def _engine(name: str):
         from floor import Node, total
 
         return Node, total
+    if name == "sorted-floor":
+        from floor import SortedNode, total
+
+        return SortedNode, total
     sys.path.insert(0, str(ROOT))
     import autograd
 
@@ -158,27 +163,32 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="turns each engine takes, interleaved")
     parser.add_argument("--repeat", type=int, default=3, help="runs per shape and size in each turn")
     parser.add_argument("--micrograd-python", default=None)
-    parser.add_argument("--worker", choices=["chainrule", "micrograd", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["chainrule", "micrograd", "floor", "sorted-floor"],
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args)
 
     engines = [("chainrule", sys.executable, args.sizes), ("floor", sys.executable, args.sizes),
+               ("sorted-floor", sys.executable, args.sizes),
                ("micrograd", micrograd_python(args.micrograd_python), args.micrograd_sizes)]
     runs: dict[str, list] = {name: [] for name, _, _ in engines}
     for turn in range(args.rounds):
-        for name, python, engine_sizes in engines[turn % 3:] + engines[: turn % 3]:  # who goes first rotates
+        first = turn % len(engines)  # who goes first rotates
+        for name, python, engine_sizes in engines[first:] + engines[:first]:
             runs[name].append(_run_worker(python, name, engine_sizes, args.repeat))
-    ours, floor, theirs = (_pooled(runs[name]) for name in ("chainrule", "floor", "micrograd"))
+    ours, floor, sorted_floor, theirs = (_pooled(runs[name]) for name, _, _ in engines)
     print(f"Medians of {args.rounds} x {args.repeat} runs, ns per node: build, backward, free (del + collect);")
     print("total = all three. B/node: tracemalloc bytes per node; GC: GC-tracked objects per node; held: bytes")
     print("still allocated after the root is dropped, before gc.collect(); alive: nodes still alive then (cycles).")
-    print("floor: the least per-node work of any pure-Python engine (benchmarks/floor.py), not an engine.")
-    print("ratio = micrograd total / chainrule total; bound = micrograd total / floor total.\n")
+    print("floor, sorted floor: the least per-node work of a pure-Python engine on trees, and on graphs with")
+    print("shared nodes, which need a topological sort (benchmarks/floor.py; toys, not engines).")
+    print("ratio = micrograd total / chainrule total; bound = micrograd total / floor total (sorted floor total).\n")
     columns = ["build", "backward", "free", "total", "B/node", "GC", "held", "alive"]
     header = f"{'':<16}{'N':>9} " + "".join(f"{c:>9}" for c in columns)
     for key, r in ours.items():
-        rows = [("chainrule", r), ("  floor", floor.get(key)), ("  micrograd", theirs.get(key))]
+        rows = [("chainrule", r), ("  floor", floor.get(key)), ("  sorted floor", sorted_floor.get(key)),
+                ("  micrograd", theirs.get(key))]
         if r["shape"] == next(iter(SHAPES)):
             print(header)
         for name, m in rows:
@@ -191,7 +201,7 @@ def main() -> None:
             print(f"{label:<16}{m['n']:>9} {text}")
         if key in theirs:
             mg = theirs[key]["total_ns"]
-            bound = f", bound {mg / floor[key]['total_ns']:.1f}x" if key in floor else ""
+            bound = f", bound {mg / floor[key]['total_ns']:.1f}x ({mg / sorted_floor[key]['total_ns']:.1f}x)"
             print(f"{'':<16}{'':>9}  ratio {mg / r['total_ns']:.1f}x{bound}")
 
 
