@@ -33,7 +33,7 @@ class Op:
     base: Op | None = None  # a bound op's op in the table
     bare: bool = field(init=False)  # one input, no constants: the node stores its parent directly
     nparams: int = field(init=False)  # how many constants the op takes after its inputs
-    bound: dict = field(init=False, repr=False)  # this op bound to constants, by constants (see bind)
+    bound: dict | None = field(init=False, repr=False)  # an op with params: itself bound, by constants (bind)
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -53,7 +53,7 @@ class Op:
                 )
         object.__setattr__(self, "bare", self.arity == 1 and not self.params)
         object.__setattr__(self, "nparams", len(self.params))
-        object.__setattr__(self, "bound", {})
+        object.__setattr__(self, "bound", {} if self.params else None)
 
     @property
     def unbound(self) -> Op:

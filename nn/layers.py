@@ -116,7 +116,7 @@ class Neuron(Module):
 
     @graph.setter
     def graph(self, name: str) -> None:
-        self._graph = choice(name, "graph", GRAPHS)
+        self._graph = choice(name, "Neuron: graph", GRAPHS)
         self._dot = name == "dot"
 
     def _set_index(self, index: tuple[int, ...]) -> None:
@@ -216,7 +216,7 @@ class Layer(Module):
 
     @graph.setter
     def graph(self, name: str) -> None:
-        choice(name, "graph", GRAPHS)
+        choice(name, "Layer: graph", GRAPHS)
         for n in self.neurons:
             n.graph = name
 
@@ -317,7 +317,7 @@ class MLP(Module):
 
     @graph.setter
     def graph(self, name: str) -> None:
-        choice(name, "graph", GRAPHS)
+        choice(name, "MLP: graph", GRAPHS)
         for layer in self.layers:
             layer.graph = name
 
