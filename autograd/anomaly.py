@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-import os
 import sys
+import threading
 from contextlib import ContextDecorator
 
 from .mode import STATE
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Frames of the project's own packages are skipped when naming where a node was made, so a
+# graph built by nn (a layer's weighted sum) is attributed to the user's line that called it.
+_LIBRARY_PACKAGES = frozenset({"autograd", "nn", "viz"})
 
 
 class AnomalyError(FloatingPointError):
@@ -24,23 +26,23 @@ class detect_anomaly(ContextDecorator):
     """
 
     def __init__(self) -> None:
-        self._saved: list = []
+        self._saved = threading.local()  # per thread: the switch is the current thread's only
 
     def __enter__(self):
-        self._saved.append(STATE.anomaly_sites)
+        self._saved.__dict__.setdefault("stack", []).append(STATE.anomaly_sites)
         if STATE.anomaly_sites is None:
             STATE.anomaly_sites = {}
         return self
 
     def __exit__(self, *exc) -> bool:
-        STATE.anomaly_sites = self._saved.pop()
+        STATE.anomaly_sites = self._saved.stack.pop()
         return False
 
 
 def _user_site() -> str:
-    """file:line of the innermost frame outside the autograd package."""
+    """file:line of the innermost frame outside the project's packages (autograd, nn, viz)."""
     frame = sys._getframe(1)
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _PACKAGE_DIR:
+    while frame is not None and str(frame.f_globals.get("__name__", "")).split(".")[0] in _LIBRARY_PACKAGES:
         frame = frame.f_back
     if frame is None:
         return "<unknown>"

@@ -1,136 +1,118 @@
-"""Reverse-mode backpropagation: one iterative walk that applies the chain rule to every node."""
+"""Reverse-mode backpropagation: a topological walk, then the chain rule applied once per node."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from .mode import STATE, enable_grad
 from .ops import DomainError
+from .value import _DATA, Constant, Value
 
-Step = Callable[[object, object, tuple, tuple], None]
+Step = Callable[[Value, object, tuple, tuple], None]
+
+_DONE = object()  # marks, on the walk's stack, the point where a node's parents are all done
 
 
-_EXIT = object()  # marks, on the walk's stack, the point where a node's parents are all done
-
-
-def topological_order(root) -> list:
+def topological_order(root: Value) -> list[Value]:
     """Every node reachable from root, each after all of its parents (root last).
 
     An iterative depth-first walk: depth is limited by memory, never by the recursion limit.
     """
-    order = []
-    entered = set()
-    stack = [root]
-    push, pop, emit, enter = stack.append, stack.pop, order.append, entered.add
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list = [root]
     while stack:
-        node = pop()
-        if node is _EXIT:
-            emit(pop())  # everything pushed above the marker, its parents' subgraphs, is done
-            continue
-        if node in entered:  # pushed again by another consumer, and already walked
-            continue
-        while True:  # down a chain of one-input nodes without a round trip through the stack
-            enter(node)
-            op = node._op
-            if op is None:
-                emit(node)
-                break
-            push(node)
-            push(_EXIT)
-            args = node._args
-            if op.bare:
-                if args in entered:
-                    break
-                node = args
-                continue
-            for parent in args:
-                if parent not in entered:
-                    push(parent)
-            break
+        node = stack.pop()
+        if node is _DONE:  # everything pushed above the marker (the node's parents) is in order
+            order.append(stack.pop())
+        elif node not in visited:
+            visited.add(node)
+            stack.append(node)
+            stack.append(_DONE)
+            for arg in node._args:
+                if arg.__class__ is not Constant and arg not in visited:  # a parent, not a constant
+                    stack.append(arg)
     return order
 
 
-def backprop(root, create_graph: bool = False, on_step: Step | None = None) -> dict:
+def backprop(root: Value, create_graph: bool = False, on_step: Step | None = None) -> dict:
     """d(root)/d(node) for every node reachable from root, as a dict; touches no ``.grad``.
 
     Nodes are visited in reverse topological order, so each node's upstream gradient is
-    complete before it is passed on. With ``create_graph`` the local derivatives are computed
-    on Values, so the gradients carry their own graph. ``on_step(node, upstream, parents,
-    locals)`` is called at each chain-rule application, in the order they happen.
+    complete before it is passed on. Every rule is called the same way: on the numbers, or with
+    ``create_graph`` on the Values themselves, so the gradients carry a graph of their own.
+    ``on_step(node, upstream, parents, locals)`` sees each node's step, in the order they happen.
     """
-    grads = {root: 1.0}
-    get = grads.get
+    if not isinstance(root, Value):
+        raise TypeError(f"backprop: root must be a Value, got {type(root).__name__} {root!r:.80}")
+    grads = {root: Value(1.0) if create_graph else 1.0}
     anomaly = STATE.anomaly_sites is not None
-    for node in reversed(topological_order(root)):
-        op = node._op
-        if op is None:
-            continue
-        upstream = grads[node]
-        args = node._args
-        try:  # the op's rule, on floats (or on Values, so the result has a graph of its own)
-            if op.bare:
-                parents = (args,)
-                local = op.partials(node, args) if create_graph else op.partials(node.data, args.data)
-            elif create_graph:
-                parents = args
-                local = op.partials(node, *args)
-            elif op.arity == 2:  # the common binary case, without building a list
-                parents = args
-                local = op.partials(node.data, args[0].data, args[1].data)
-            else:
-                parents = args
-                local = op.partials(node.data, *[a.data for a in args])
-        except (ArithmeticError, ValueError) as exc:
-            raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(node)!r}: {exc}") from None
-        if on_step is not None:
-            on_step(node, upstream, parents, tuple(local))
-        i = 0  # indexing, not zip: a zip costs more than the rest of this loop's body
-        try:
-            for parent in parents:
-                contribution = local[i] * upstream  # the chain rule, applied here and nowhere else
-                i += 1
-                total = get(parent)
-                grads[parent] = contribution if total is None else total + contribution
-        except (IndexError, TypeError) as exc:
-            raise _partials_error(op, parents, local, exc) from None
-        if anomaly:
-            _check_node(node, parents, grads)
+    with enable_grad() if create_graph else nullcontext():
+        for node in reversed(topological_order(root)):
+            op = node._op
+            if op is None:
+                continue
+            upstream, args = grads[node], node._args
+            try:
+                if create_graph:
+                    local = op.partials(node, *args)
+                else:
+                    local = op.partials(node.data, *map(_DATA, args))
+            except (ArithmeticError, ValueError) as exc:
+                raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(args)!r}: {exc}") from None
+            if local.__class__ is not tuple or len(local) != len(args) - len(op.params):
+                local = _one_per_input(op, args, local)
+            for arg, derivative in zip(args, local):  # the params after the inputs have no derivative
+                if arg.__class__ is not Constant:  # a constant input is never differentiated
+                    contribution = derivative * upstream  # the chain rule, applied here and nowhere else
+                    total = grads.get(arg)
+                    grads[arg] = contribution if total is None else total + contribution
+            if on_step is not None:
+                on_step(node, upstream, *_parents_and_locals(args, local))
+            if anomaly:
+                _check_node(node, grads)
     return grads
 
 
-def backward(root, create_graph: bool = False) -> None:
+def backward(root: Value, create_graph: bool = False) -> None:
     """Add d(root)/d(node) to ``node.grad`` for every node of root's graph, leaves and inner nodes.
 
     Each call adds the same amounts again (gradients accumulate, as in PyTorch): call
     ``zero_grad`` (or set ``.grad = 0.0``) between steps. Nothing compounds, because the walk
-    uses its own accumulator, never the ``.grad`` left by an earlier call.
+    uses its own accumulator, never the ``.grad`` left by an earlier call. With ``create_graph``
+    every ``.grad`` becomes a Value with its own graph (higher derivatives).
     """
-    if not create_graph:
-        for node, g in backprop(root).items():
-            node.grad += g
-        return
-    with enable_grad():
-        for node, g in backprop(root, create_graph=True).items():
+    grads = backprop(root, create_graph=create_graph)
+    with enable_grad() if create_graph else nullcontext():
+        for node, g in grads.items():
             # 0.0 + g would put a needless add node in front of every gradient's graph
-            node.grad = g if node.grad.__class__ is float and node.grad == 0.0 else node.grad + g
+            node.grad = g if create_graph and node.grad.__class__ is float and node.grad == 0.0 else node.grad + g
 
 
-def _partials_error(op, parents, local, exc: Exception) -> Exception:
-    """A derivative rule that gave no number per input (a user's rule, say): name the op and what it gave."""
-    if not isinstance(local, (tuple, list)) or len(local) != len(parents):
-        return TypeError(f"{op.name}: partials must return a tuple of {len(parents)} derivative(s), one per input, "
-                         f"got {local!r:.200}")
-    return exc
+def _parents_and_locals(args: tuple, local: tuple) -> tuple[tuple, tuple]:
+    """The parent Values among a node's arguments, and the local derivative for each."""
+    pairs = [(a, d) for a, d in zip(args, local) if a.__class__ is not Constant]
+    return tuple(a for a, _ in pairs), tuple(d for _, d in pairs)
 
 
-def _datas(node) -> list:
-    return [p.data for p in node.parents]
+def _one_per_input(op, args: tuple, local) -> tuple:
+    """A rule's result as a tuple of one derivative per input, or a TypeError naming the op and what it gave."""
+    n = len(args) - len(op.params)
+    if isinstance(local, (tuple, list)) and len(local) == n:
+        return tuple(local)
+    raise TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), one per input, "
+                    f"got {local!r:.200}")
 
 
-def _check_node(node, parents, grads) -> None:
+def _datas(args: tuple) -> list:
+    return [a.data for a in args]
+
+
+def _check_node(node: Value, grads: dict) -> None:
     """Under detect_anomaly: raise if backward of ``node`` made a parent's gradient nan or inf."""
-    for parent in parents:
+    for parent in node.parents:
         g = grads[parent]
         value = g if isinstance(g, (int, float)) else g.data
         if not math.isfinite(value):

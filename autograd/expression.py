@@ -16,10 +16,8 @@ class ExpressionError(ValueError):
     """A formula that cannot be read or evaluated: the message is one line, for a command line."""
 
 
-FUNCTIONS: dict[str, Callable] = {
-    "exp": F.exp, "log": F.log, "sqrt": F.sqrt, "tanh": F.tanh, "sigmoid": F.sigmoid, "relu": F.relu,
-    "leaky_relu": F.leaky_relu, "sin": F.sin, "cos": F.cos, "abs": abs,
-}
+# The functions a formula may call are the op table's (autograd.FUNCTIONS, user ops included).
+FUNCTIONS = F.FUNCTIONS
 CONSTANTS = {"pi": math.pi, "e": math.e}
 _BINARY = {ast.Add: "__add__", ast.Sub: "__sub__", ast.Mult: "__mul__", ast.Div: "__truediv__", ast.Pow: "__pow__"}
 
@@ -97,7 +95,7 @@ def _check(node: ast.AST, variables: list[str]) -> None:
     elif isinstance(node, ast.Call):
         name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
         if _function(name) is None:
-            known = sorted({*FUNCTIONS, *F.REGISTERED})
+            known = sorted(FUNCTIONS)
             raise ExpressionError(f"unknown function '{name}' (known: {', '.join(known)})")
         if node.keywords:
             raise ExpressionError(f"{name}: keyword arguments are not allowed")
@@ -138,14 +136,13 @@ def _evaluate(node: ast.expr, env: dict[str, object]):
 
 def _function(name: str) -> Callable | None:
     """An engine function, or a user-registered op, by name."""
-    return FUNCTIONS.get(name) or F.REGISTERED.get(name)
+    return FUNCTIONS.get(name)
 
 
 def _arities(name: str) -> tuple[int, ...]:
     """How many arguments a call may pass: inputs, then the op's constants."""
-    if name == "leaky_relu":
-        return (1, 2)
-    if name in FUNCTIONS:
-        return (1,)
     op = get_op(name)
-    return (op.arity + op.nparams,) if op.arity is not None else tuple(range(1, 33))
+    if op.arity is None:
+        return tuple(range(1, 33))
+    most = op.arity + len(op.params)
+    return tuple(range(most - len(op.defaults), most + 1))

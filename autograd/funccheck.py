@@ -30,13 +30,12 @@ def _names(f: Callable, inputs: Sequence) -> list[str]:
 
 
 def _pieces(root: Value) -> tuple:
-    """Which smooth piece every kinked node of the graph sits on (the side of each kink)."""
+    """Which smooth piece every node of a piecewise op sits on (relu: the side of 0 its input is on)."""
     signature = []
     for node in topological_order(root):
-        op = node._op
-        if op is not None and op.kinks:
-            x = node.parents[0].data
-            signature.append((op.name, tuple((x > k) - (x < k) for k in op.kinks)))
+        op = node.primitive
+        if op is not None and op.piece is not None:
+            signature.append((op.name, op.piece(*[a.data for a in node.arguments])))
     return tuple(signature)  # in walk order, which is the same for graphs of the same shape
 
 

@@ -1,42 +1,33 @@
-"""Free functions over Values and numbers (exp(x), sum(xs), dot(ws, xs)) and register_op for new ops."""
+"""Free functions over Values and numbers (exp(x), clamp(x, 0, 1), sum(xs)), all from the op table, and register_op."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 
-from . import builtin_ops as B
-from .ops import Op, add_op
-from .value import Value, apply, apply_nary, as_number
+from .ops import OPS, Op, add_op
+from .value import Value, apply, as_number, method_of
 
 
-def _lift(op: Op, doc: str) -> Callable:
-    """A function applying a one-input op to a Value, or computing it on a plain number."""
+def function_of(op: Op) -> Callable:
+    """The free function of an op: a Value if any argument is a Value, else the number it computes."""
 
-    def function(x, *params):
-        if isinstance(x, Value):
-            return apply(op, x, *params)
-        return op.forward(as_number(x, op.name), *params)
+    def function(*args):
+        node = apply(op, *args)  # the same checks and domain errors for numbers as for Values
+        return node if any(isinstance(a, Value) for a in args) else node.data
 
     function.__name__ = function.__qualname__ = op.name
-    function.__doc__ = doc
+    function.__doc__ = f"{op.doc} For Values or numbers."
     return function
 
 
-exp = _lift(B.EXP, "e ** x, for a Value or a number.")
-log = _lift(B.LOG, "Natural logarithm, for a Value or a number (x > 0).")
-sqrt = _lift(B.SQRT, "Square root, for a Value or a number (x >= 0).")
-tanh = _lift(B.TANH, "Hyperbolic tangent, for a Value or a number.")
-sigmoid = _lift(B.SIGMOID, "Logistic sigmoid 1 / (1 + e ** -x), for a Value or a number.")
-relu = _lift(B.RELU, "max(0, x), for a Value or a number.")
-sin = _lift(B.SIN, "Sine, for a Value or a number.")
-cos = _lift(B.COS, "Cosine, for a Value or a number.")
+def _is_operator(op: Op) -> bool:
+    return op.symbol is not None
 
 
-def leaky_relu(x, slope: float = 0.01):
-    """x for x > 0, else slope * x, for a Value or a number."""
-    return apply(B.LEAKY_RELU, x, as_number(slope, "leaky_relu: slope")) if isinstance(x, Value) else (
-        B.LEAKY_RELU.forward(as_number(x, "leaky_relu"), slope)
-    )
+# name -> free function, for every op that is not an operator (+, -, ...): the package's
+# functions (autograd.exp ...) and the formula whitelist of the command line are this dict.
+FUNCTIONS: dict[str, Callable] = {name: function_of(op) for name, op in OPS.items() if not _is_operator(op)}
 
 
 def _values(xs: Iterable, what: str) -> list[Value]:
@@ -44,49 +35,40 @@ def _values(xs: Iterable, what: str) -> list[Value]:
     if xs.__class__ is list or xs.__class__ is tuple:  # the common case, without the Iterable ABC check
         items = xs
     elif isinstance(xs, (Value, str)) or not isinstance(xs, Iterable):
-        raise TypeError(f"{what}: expected a sequence of Values or numbers, got {type(xs).__name__} {xs!r}")
+        raise TypeError(f"{what}: expected a sequence of Values or numbers, got {type(xs).__name__} {xs!r:.80}")
     else:
         items = list(xs)
-    return [x if x.__class__ is Value else _constant_leaf(x, what) for x in items]
+    if set(map(type, items)) == _ONLY_VALUES:  # a neuron's case, checked in one C-level pass
+        return items
+    return [x if isinstance(x, Value) else Value(as_number(x, f"{what}: item")) for x in items]
 
 
-def _constant_leaf(x, what: str) -> Value:
-    if isinstance(x, Value):  # a subclass of Value
-        return x
-    return Value(as_number(x, f"{what}: item"))
+_ONLY_VALUES = {Value}
 
 
 def sum(values: Iterable) -> Value:  # noqa: A001 - the engine's n-ary sum, deliberately the same name
     """One n-ary node for the sum of the items (not a chain of len(values) binary adds)."""
-    if not _only_values(values):
-        values = _values(values, "sum")
-        if not values:
-            return Value(0.0)
-    return apply_nary(B.SUM, tuple(values))
+    values = _values(values, "sum")
+    return apply(OPS["sum"], *values) if values else Value(0.0)
 
 
 def dot(ws: Sequence, xs: Sequence) -> Value:
     """One n-ary node for sum(w * x for w, x in zip(ws, xs)), as a neuron's weighted sum."""
-    if _only_values(ws) and _only_values(xs) and len(ws) == len(xs):
-        return apply_nary(B.DOT, (*ws, *xs))
     ws, xs = _values(ws, "dot: ws"), _values(xs, "dot: xs")
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws and xs must have the same length, got {len(ws)} and {len(xs)}")
-    if not ws:
-        return Value(0.0)
-    return apply_nary(B.DOT, (*ws, *xs))
+    return apply(OPS["dot"], *ws, *xs) if ws else Value(0.0)
 
 
-def _only_values(items) -> bool:
-    """A non-empty list or tuple of nothing but Values: a neuron's case, checked in one C-level pass."""
-    return (items.__class__ is list or items.__class__ is tuple) and set(map(type, items)) == _VALUE_ONLY
-
-
-_VALUE_ONLY = {Value}
-
-
-# Functions of user-registered ops by name, so formulas (autograd.expression) can call them too.
-REGISTERED: dict[str, Callable] = {}
+def _signature_takes(fn: Callable, n: int) -> bool:
+    """Whether fn can be called with n positional arguments (True when Python cannot tell)."""
+    try:
+        inspect.signature(fn).bind(*range(n))
+    except TypeError:
+        return False
+    except ValueError:  # a builtin without a signature
+        return True
+    return True
 
 
 def register_op(
@@ -96,50 +78,55 @@ def register_op(
     *,
     arity: int | None = 1,
     params: Sequence[str] = (),
+    defaults: Sequence[float] = (),
     domain: Sequence[tuple[float, float]] | None = None,
     kinks: Sequence[float] = (),
     samples: Sequence[Sequence[float]] | None = None,
     symbol: str | None = None,
+    doc: str = "",
     replace: bool = False,
 ) -> Callable:
-    """Add an op to the table and return a function applying it; it also becomes a ``Value`` method.
+    """Add an op to the table and return its free function; it also becomes a ``Value`` method.
 
     ``forward(*inputs, *params)`` works on floats; ``partials(out, *inputs, *params)`` returns
     d(out)/d(input) for each input, written with arithmetic and ``autograd`` functions so that
     it also works on Values (higher-order derivatives). ``domain`` gives, per input, a range
-    where the op is smooth (used by ``check_ops``); ``kinks`` the points where it is not.
+    where the op is smooth (used by ``check_ops``); ``kinks`` the points of a one-input op's
+    input where it is not.
     """
+    if type(arity) is not int and arity is not None:
+        raise TypeError(f"register_op '{name}': arity must be a positive int or None, got {arity!r}")
     n = 1 if arity is None else arity
+    nargs = n + len(params)
+    kink_points = tuple(as_number(k, f"register_op '{name}': kink") for k in kinks)
+    if kink_points and arity != 1:
+        raise ValueError(f"register_op '{name}': kinks are points of a one-input op's input; arity is {arity!r}")
     op = Op(
         name,
         forward,
         partials,
         arity=arity,
         params=tuple(params),
-        kinks=tuple(float(k) for k in kinks),
+        defaults=tuple(as_number(d, f"register_op '{name}': default") for d in defaults),
         domain=tuple(tuple(map(float, r)) for r in domain) if domain is not None else ((-3.0, 3.0),) * n,
         samples=tuple(tuple(map(float, s)) for s in samples) if samples is not None else ((1.0,) * len(params),),
+        piece=(lambda x, *rest: tuple((x > k) - (x < k) for k in kink_points)) if kink_points else None,
         symbol=symbol,
+        doc=doc or f"The user-registered op '{name}'.",
     )
+    for what, fn, count in (("forward", forward, nargs), ("partials", partials, nargs + 1)):
+        if arity is not None and not _signature_takes(fn, count):
+            raise TypeError(f"register_op '{name}': {what} must take {count} arguments "
+                            f"({'out, ' if what == 'partials' else ''}{n} input(s), {len(params)} param(s)); "
+                            f"its signature is {inspect.signature(fn)}")
     existing = getattr(Value, name, None)
-    if existing is not None and not getattr(existing, "_registered_op", False):
+    if existing is not None and name not in _REGISTERED:
         raise ValueError(f"register_op: '{name}' is already a Value attribute; choose another name")
     add_op(op, replace=replace)
-
-    def function(*args):
-        if arity is not None and len(args) != arity + len(op.params):
-            raise TypeError(
-                f"{name}: expected {arity} input(s) and {len(op.params)} constant(s), got {len(args)} arguments"
-            )
-        if arity is None:
-            return apply(op, *_values(args, name))
-        inputs = [a if isinstance(a, Value) else Value(as_number(a, name)) for a in args[:arity]]
-        constants = [as_number(c, f"{name}: {p}") for p, c in zip(op.params, args[arity:])]
-        return apply(op, *inputs, *constants)
-
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"The user-registered op '{name}'."
-    function._registered_op = True
-    setattr(Value, name, function)
-    REGISTERED[name] = function
+    setattr(Value, name, method_of(op))
+    _REGISTERED.add(name)
+    FUNCTIONS[name] = function = function_of(op)
     return function
+
+
+_REGISTERED: set[str] = set()  # names of the Value methods register_op added (and may replace)

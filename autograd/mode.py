@@ -1,37 +1,49 @@
-"""Global recording switches: whether ops record a graph (no_grad) and whether anomalies raise."""
+"""The recording switches, per thread: whether ops record a graph (no_grad) and whether anomalies raise."""
 
 from __future__ import annotations
 
+import functools
+import threading
 from contextlib import ContextDecorator
 
 
-class _State:
-    __slots__ = ("recording", "anomaly_sites")
+class _State(threading.local):
+    """Each thread sees its own switches, starting from the defaults below (as in PyTorch)."""
 
-    def __init__(self) -> None:
-        self.recording = True
-        # None when anomaly detection is off; otherwise node -> "file:line" where it was created.
-        self.anomaly_sites: dict | None = None
+    recording = True
+    # None when anomaly detection is off; otherwise node -> "file:line" where it was created.
+    anomaly_sites: dict | None = None
 
 
 STATE = _State()
 
 
 class _Switch(ContextDecorator):
-    """Sets ``STATE.recording`` for the duration of a with-block or a decorated call."""
+    """Sets ``STATE.recording`` for a with-block or a decorated call, in the current thread only.
+
+    Usable as ``with no_grad():``, ``@no_grad()`` and ``@no_grad`` (without parentheses).
+    """
 
     _value: bool
 
-    def __init__(self) -> None:
-        self._saved: list[bool] = []  # a stack, so one instance can be re-entered (recursion)
+    def __new__(cls, func=None):
+        if func is not None:  # @no_grad without parentheses: decorate func with a fresh switch
+            if not callable(func):
+                raise TypeError(f"{cls.__name__}: takes no arguments, or decorates a function; got {func!r}")
+            return functools.wraps(func)(cls()(func))
+        return super().__new__(cls)
+
+    def __init__(self, func=None) -> None:
+        self._saved = threading.local()  # per thread, so one instance can be entered by two threads
 
     def __enter__(self):
-        self._saved.append(STATE.recording)
+        stack = self._saved.__dict__.setdefault("stack", [])  # a stack, so one instance can be re-entered
+        stack.append(STATE.recording)
         STATE.recording = self._value
         return self
 
     def __exit__(self, *exc) -> bool:
-        STATE.recording = self._saved.pop()
+        STATE.recording = self._saved.stack.pop()
         return False
 
 
@@ -48,5 +60,5 @@ class enable_grad(_Switch):
 
 
 def is_grad_enabled() -> bool:
-    """Whether ops currently record the graph."""
+    """Whether ops record the graph in the current thread."""
     return STATE.recording

@@ -14,9 +14,13 @@ from .value import Value
 
 def _local_rows(op: Op, inputs: list[float], consts: list[float], eps: float, atol: float, rtol: float,
                 where: str, positions: Iterable[int]) -> list[CheckRow]:
-    """Rows comparing op.partials with central differences of op.forward at these inputs."""
+    """Rows comparing op.partials with central differences of op.forward at these inputs (then params)."""
     out = op.forward(*inputs, *consts)
-    analytic = op.partials(out, *inputs, *consts)
+    try:
+        analytic = op.partials(out, *inputs, *consts)
+    except (ArithmeticError, ValueError) as exc:
+        return [CheckRow(f"op '{op.name}'{where}", inputs[0] if inputs else math.nan, math.nan, math.nan, FAIL,
+                         f"partials failed: {exc}")]
     if not isinstance(analytic, (tuple, list)) or len(analytic) != len(inputs):
         note = f"partials gave {analytic!r:.80} for {len(inputs)} input(s): one derivative per input is needed"
         return [CheckRow(f"op '{op.name}'{where}", inputs[0] if inputs else math.nan, math.nan, math.nan, FAIL, note)]
@@ -24,12 +28,12 @@ def _local_rows(op: Op, inputs: list[float], consts: list[float], eps: float, at
     for j in positions:
         name = f"op '{op.name}'{where} input {j}"
         a = float(analytic[j])
-        if op.kinks and any(abs(inputs[j] - k) <= eps for k in op.kinks):
+        shifted = [[*inputs[:j], inputs[j] + h, *inputs[j + 1 :], *consts] for h in (eps, -eps)]
+        if op.piece is not None and len({op.piece(*args) for args in shifted} | {op.piece(*inputs, *consts)}) > 1:
             rows.append(CheckRow(name, inputs[j], a, math.nan, KINK, "at a kink of the op"))
             continue
         try:
-            plus = op.forward(*inputs[:j], inputs[j] + eps, *inputs[j + 1 :], *consts)
-            minus = op.forward(*inputs[:j], inputs[j] - eps, *inputs[j + 1 :], *consts)
+            plus, minus = (op.forward(*args) for args in shifted)
         except (DomainError, ArithmeticError, ValueError) as exc:
             rows.append(CheckRow(name, inputs[j], a, math.nan, KINK, f"edge of the domain: {exc}"))
             continue
@@ -54,12 +58,15 @@ def check_graph(root: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
     """
     report = CheckReport("per-node check", "node")
     for node in topological_order(root):
-        if node._op is None:
+        op = node.primitive
+        if op is None:
             continue
-        op, consts = node._op.unbound, list(node._op.constants)  # the table's rule and this node's constants
-        inputs = [p.data for p in node.parents]
+        numbers = [a.data for a in node.arguments]
+        n = len(numbers) - len(op.params)
+        inputs, consts = numbers[:n], numbers[n:]  # a constant input is checked as an input: its rule is the same
         where = f" (node '{node.label}')" if node.label else ""
-        positions = _spread(len(inputs), max_inputs_per_node)
+        parents = [i for i, a in enumerate(node.arguments[:n]) if isinstance(a, Value)]
+        positions = [parents[i] for i in _spread(len(parents), max_inputs_per_node)]
         report.rows += _local_rows(op, inputs, consts, eps, atol, rtol, where, positions)
     if raise_exception:
         report.raise_if_failed()

@@ -12,62 +12,68 @@ class DomainError(ValueError):
 
 @dataclass(frozen=True, eq=False)
 class Op:
-    """One primitive of the engine.
+    """One primitive of the engine: one entry of the table.
 
-    ``forward(*inputs, *params)`` computes the output from the inputs' data and the node's
-    constants. ``partials(out, *inputs, *params)`` returns d(out)/d(input) for each input; it
-    must use only arithmetic and ``autograd.functions`` so that, called with ``Value`` s, it
-    builds a graph that can itself be differentiated (higher-order derivatives).
+    A node applies an op to its *arguments*: first ``arity`` inputs, each a ``Value`` (a parent)
+    or a constant number, then one constant per name in ``params`` (``leaky_relu``'s slope).
+    ``forward(*arguments)`` computes the output from numbers. ``partials(out, *arguments)``
+    returns d(out)/d(input) for each of the ``arity`` inputs, whether a given node's input is a
+    Value or a constant (a constant's derivative is simply not used). The partials use only
+    arithmetic, comparisons and functions that work on floats *and* Values, so the same rule
+    called with Values builds a graph that can itself be differentiated (higher derivatives).
     """
 
     name: str
     forward: Callable[..., float]
     partials: Callable[..., tuple]
-    arity: int | None = 1  # number of Value inputs; None means any number (sum, dot)
-    params: tuple[str, ...] = ()  # names of the constants stored on the node (x ** 2 stores 2)
-    kinks: tuple[float, ...] = ()  # points of the single input where the op is not differentiable
-    domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)  # per-input ranges where it is smooth
-    samples: tuple[tuple[float, ...], ...] = ((),)  # constant values used when checking the op
-    symbol: str | None = None  # how drawings show it ('+', '*', ...); the name if None
-    constants: tuple[float, ...] = ()  # a bound op's values for its base's params (see bind)
-    base: Op | None = None  # a bound op's op in the table
-    bare: bool = field(init=False)  # one input, no constants: the node stores its parent directly
-    nparams: int = field(init=False)  # how many constants the op takes after its inputs
-    bound: dict | None = field(init=False, repr=False)  # an op with params: itself bound, by constants (bind)
+    arity: int | None = 1  # how many inputs; None means any number (sum, dot)
+    params: tuple[str, ...] = ()  # constant-only arguments after the inputs, never differentiated
+    defaults: tuple[float, ...] = ()  # values for the last params when a call leaves them out
+    domain: tuple[tuple[float, float], ...] = ((-3.0, 3.0),)  # per input: a range where it is smooth
+    samples: tuple[tuple[float, ...], ...] = ((),)  # values of the params used when checking the op
+    # Which smooth piece of the op the arguments lie in (relu: the sign of x); the op is
+    # differentiable wherever this does not change. None: smooth everywhere on its domain.
+    piece: Callable[..., object] | None = None
+    symbol: str | None = None  # an operator ('+', '**'; '-' for neg) drawn between or before its inputs
+    activation: bool = False  # offered as a neuron's activation (nn, the command line)
+    doc: str = ""  # one line: what the op computes (the Value method's and free function's docstring)
+    nparams: int = field(init=False, repr=False)  # len(params), read on every node of backward
+
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "nparams", len(self.params) if isinstance(self.params, tuple) else 0)
         if not isinstance(self.name, str) or not self.name.isidentifier():
             raise ValueError(f"op name must be a Python identifier, got {self.name!r}")
         if not callable(self.forward) or not callable(self.partials):
             raise TypeError(f"op '{self.name}': forward and partials must be callables")
-        if self.arity is not None and (not isinstance(self.arity, int) or self.arity < 1):
+        if self.arity is not None and (type(self.arity) is not int or self.arity < 1):
             raise ValueError(f"op '{self.name}': arity must be a positive int or None, got {self.arity!r}")
         if self.arity is None and self.params:
-            raise ValueError(f"op '{self.name}': an op with any number of inputs cannot take constants")
-        if self.kinks and self.arity != 1:
-            raise ValueError(f"op '{self.name}': kinks are supported for one-input ops only")
+            raise ValueError(f"op '{self.name}': an op with any number of inputs cannot take params")
+        if self.arity is not None and len(self.domain) < self.arity:
+            raise ValueError(f"op '{self.name}': domain gives {len(self.domain)} range(s) for {self.arity} inputs; "
+                             "one (low, high) range per input is needed")
+        if len(self.defaults) > len(self.params):
+            raise ValueError(f"op '{self.name}': {len(self.defaults)} defaults for params {self.params!r}")
         for sample in self.samples:
             if len(sample) != len(self.params):
                 raise ValueError(
                     f"op '{self.name}': sample {sample!r} does not give one value per param {self.params!r}"
                 )
-        object.__setattr__(self, "bare", self.arity == 1 and not self.params)
-        object.__setattr__(self, "nparams", len(self.params))
-        object.__setattr__(self, "bound", {} if self.params else None)
 
     @property
-    def unbound(self) -> Op:
-        """The op in the table: itself, or the op a bound op fixes the constants of."""
-        return self.base or self
+    def nargs(self) -> int | None:
+        """How many arguments a node of this op has: inputs plus params (None: any number)."""
+        return None if self.arity is None else self.arity + len(self.params)
+
 
     def __repr__(self) -> str:
-        if self.base is not None:
-            return f"Op({self.name!r}, arity={self.arity}, bound to {dict(zip(self.base.params, self.constants))})"
         return f"Op({self.name!r}, arity={self.arity}, params={self.params})"
 
 
 # The registry: op name -> Op. Built-in ops are added by builtin_ops; users add theirs with
-# autograd.register_op. Gradient checks enumerate this table, so no second list can drift.
+# autograd.register_op. Gradient checks, the free functions, the formula whitelist and the
+# activations all enumerate this table, so no second list can drift.
 OPS: dict[str, Op] = {}
 
 
@@ -85,34 +91,3 @@ def get_op(name: str) -> Op:
         return OPS[name]
     except KeyError:
         raise KeyError(f"no op named {name!r}; registered ops: {', '.join(sorted(OPS))}") from None
-
-
-# Bound ops, shared: every node of ``x + 1.0`` refers to the same add_const-bound-to-1.0, so a
-# node stores only its inputs (a one-input node its parent, bare) and the constant costs nothing
-# per node. Each op keeps its own in ``op.bound``, by its constant (or tuple of constants), so
-# the lookup on every ``x + c`` hashes one float. Bounded: when full it is emptied, and the
-# nodes keep the bound ops they use alive.
-_BOUND_MAX = 4096
-
-
-def bind(op: Op, constants: tuple[float, ...]) -> Op:
-    """``op`` with its constants fixed: the op a node such as ``x ** 2`` refers to."""
-    key = constants[0] if len(constants) == 1 else constants
-    cache = op.bound
-    bound = cache.get(key)
-    if bound is not None and all(c != 0.0 for c in constants):  # 0.0 == -0.0: never share a zero
-        return bound
-    forward, partials = op.forward, op.partials
-    if len(constants) == 1 and op.arity == 1:  # the common case (x ** 2, x + 1.0), without packing *xs
-        (c,) = constants
-        bound_forward = lambda x: forward(x, c)  # noqa: E731
-        bound_partials = lambda out, x: partials(out, x, c)  # noqa: E731
-    else:
-        bound_forward = lambda *xs: forward(*xs, *constants)  # noqa: E731
-        bound_partials = lambda out, *xs: partials(out, *xs, *constants)  # noqa: E731
-    bound = Op(op.name, bound_forward, bound_partials, arity=op.arity, kinks=op.kinks, domain=op.domain,
-               symbol=op.symbol, constants=tuple(constants), base=op)
-    if len(cache) >= _BOUND_MAX:
-        cache.clear()
-    cache[key] = bound
-    return bound

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import numbers
+import operator
 
-from . import builtin_ops as B
+from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
 from .mode import STATE
-from .ops import DomainError, Op, bind
+from .ops import OPS, DomainError, Op
 
 
 def as_number(x, what: str) -> float:
-    """x as a float, or a TypeError naming ``what`` and the offending value."""
+    """x as a finite-or-infinite float, or a TypeError/ValueError naming ``what`` and the value."""
     if x.__class__ is float:
         return x
     if isinstance(x, bool):
@@ -18,17 +20,150 @@ def as_number(x, what: str) -> float:
         # mistake (comparisons of Values return bools), so we refuse it rather than read 1.0.
         raise TypeError(f"{what}: got the bool {x!r}; pass float({x!r}) if you mean {float(x)!r}")
     if isinstance(x, numbers.Real):  # int, float, Fraction, numpy scalars
-        return float(x)
-    raise TypeError(f"{what}: expected a real number, got {type(x).__name__} {x!r}")
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(f"{what}: {_short(x)} is too large for a float (at most about 1.8e308)") from None
+    raise TypeError(f"{what}: expected a real number, got {type(x).__name__} {_short(x)}")
+
+
+def _short(x) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
+
+
+class Constant(float):
+    """A constant argument of a node (the 2 of ``x ** 2``): a float that, like a Value, has ``.data``.
+
+    So a node's arguments are read the same way whether they are parents or constants, and
+    "is this argument a parent?" is one class test.
+    """
+
+    __slots__ = ()
+    data = property(float.__float__)  # the plain float
+
+    def __repr__(self) -> str:
+        return float.__repr__(self)
+
+
+_DATA = operator.attrgetter("data")
+
+
+# --- the one way to make a node ---
+def _node(op: Op, args: tuple) -> Value:
+    """The node of ``op`` on checked arguments (Values and Constants): the only place a node is made."""
+    try:
+        data = op.forward(*map(_DATA, args))
+    except (ArithmeticError, ValueError) as exc:
+        raise _domain_error(op, args, exc) from None
+    if data.__class__ is not float:  # a user-registered forward may return an int or a numpy scalar
+        data = as_number(data, f"{op.name}: forward result")
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = None
+    if _STATE.recording:  # under no_grad the result is a leaf
+        node._op = op
+        node._args = args
+        if _STATE.anomaly_sites is not None:
+            from .anomaly import on_forward
+
+            on_forward(node)
+    else:
+        node._op = None
+        node._args = ()
+    return node
+
+
+def apply(op: Op, *args) -> Value:
+    """Apply an op to its arguments: its inputs (Values or numbers), then its params (numbers).
+
+    Params left out take the op's defaults; anything that is not a number is refused, naming the op.
+    """
+    return _node(op, _arguments(op, args))
+
+
+def _arguments(op: Op, args: tuple) -> tuple:
+    """The arguments, checked: Values stay, numbers become Constants, missing params take their defaults."""
+    if op.arity is not None and len(args) != op.nargs:
+        missing = op.nargs - len(args)
+        if not 0 < missing <= len(op.defaults):
+            raise TypeError(f"{op.name}: takes the arguments ({', '.join(argument_names(op, op.nargs))}), "
+                            f"got {len(args)}")
+        args = (*args, *op.defaults[len(op.defaults) - missing:])
+    names = argument_names(op, len(args))
+    checked = []
+    for i, a in enumerate(args):
+        if isinstance(a, Value) and (op.arity is None or i < op.arity):
+            checked.append(a)
+        elif isinstance(a, Value):
+            raise TypeError(f"{op.name}: {names[i]} is a param, a number, not a Value ({a!r})")
+        else:
+            checked.append(a if a.__class__ is Constant else Constant(as_number(a, f"{op.name}: {names[i]}")))
+    return tuple(checked)
+
+
+def _operand(other):
+    """The other operand of an operator as a Constant; NotImplemented for what is not a real number."""
+    if other.__class__ is float:
+        return Constant(other)
+    if isinstance(other, numbers.Real):
+        return Constant(as_number(other, "operand"))
+    return NotImplemented  # a numpy array, a string...: let the other operand decide, or Python refuse
+
+
+def _domain_error(op: Op, args, exc: Exception) -> DomainError:
+    datas = [a.data if isinstance(a, Value) else a for a in args]
+    if isinstance(exc, DomainError):
+        message = str(exc)
+    elif any(isinstance(d, float) and not math.isfinite(d) for d in datas):
+        message = f"{op.name}: not defined at {datas!r}"
+    else:
+        message = f"{op.name}: {exc} for inputs {datas!r}"
+    labels = [a.label for a in args if isinstance(a, Value) and a.label is not None]
+    if labels:
+        message += f" (node{'s' if len(labels) > 1 else ''} {', '.join(map(repr, labels))})"
+    return DomainError(message)
+
+
+# --- Value's operators and methods, made from the table's entries ---
+def _operator(op: Op, reflected: bool = False):
+    """The method for ``x <op> other`` (or ``other <op> x`` when reflected), other a Value or a number."""
+
+    def method(self, other):
+        if other.__class__ is not Value:
+            other = other if isinstance(other, Value) else _operand(other)
+            if other is NotImplemented:
+                return other
+        return _node(op, (other, self) if reflected else (self, other))
+
+    method.__name__ = method.__qualname__ = f"__{'r' if reflected else ''}{op.name}__"
+    method.__doc__ = op.doc
+    return method
+
+
+def method_of(op: Op):
+    """The Value method applying ``op`` with the Value as its first input: ``x.exp()``, ``x.clamp(0, 1)``."""
+    if op.arity == 1 and not op.params:
+
+        def method(self):
+            return _node(op, (self,))
+    else:
+
+        def method(self, *more):
+            return _node(op, _arguments(op, (self, *more)))
+
+    method.__name__ = method.__qualname__ = op.name
+    method.__doc__ = op.doc
+    return method
 
 
 class Value:
     """A scalar node of the computation graph: ``data``, ``grad``, ``label``, ``op``, ``parents``."""
 
     # No closure per node and no back-reference: a dropped graph is freed by reference counting.
-    # _op is the op of the table, or for an op with constants (x ** 2) that op bound to them
-    # (ops.bind), shared by all nodes with the same constants. _args holds the input Values:
-    # a tuple, or for a one-input op the parent itself, saving a tuple per node.
+    # _op is the table's Op that made the node (None for a leaf); _args its arguments in order:
+    # each a parent Value or a Constant (x ** 2 has the arguments (x, Constant(2.0))).
     __slots__ = ("data", "grad", "label", "_op", "_args")
 
     def __init__(self, data, label: str | None = None) -> None:
@@ -36,7 +171,7 @@ class Value:
             if isinstance(data, Value):
                 raise TypeError("Value: got a Value; use it directly, or .detach() for a copy without history")
             data = as_number(data, "Value")
-        if label is not None and label.__class__ is not str and not isinstance(label, str):
+        if label is not None and not isinstance(label, str):
             raise TypeError(f"Value: label must be a str or None, got {type(label).__name__} {label!r}")
         self.data = data
         self.grad = 0.0
@@ -51,20 +186,33 @@ class Value:
         return None if self._op is None else self._op.name
 
     @property
+    def primitive(self) -> Op | None:
+        """The op table's entry that made this node (None for a leaf): its rules, symbol and names."""
+        return self._op
+
+    @property
+    def arguments(self) -> tuple:
+        """The op's arguments in order: parent Values and Constants (floats) (``x ** 2``: ``(x, 2.0)``)."""
+        return self._args
+
+    @property
     def parents(self) -> tuple[Value, ...]:
-        """The input nodes, in argument order (``x * x`` has parents ``(x, x)``)."""
-        op, args = self._op, self._args
-        if op is None:
-            return ()
-        return (args,) if op.bare else args
+        """The input nodes, in argument order (``x * x`` has parents ``(x, x)``, ``x * 2`` has ``(x,)``)."""
+        return tuple(a for a in self._args if a.__class__ is not Constant)
+
+    @property
+    def constants(self) -> tuple[float, ...]:
+        """The constant arguments, in order (``2 ** x`` has ``(2.0,)``; a leaf ``()``)."""
+        return tuple(a.data for a in self._args if a.__class__ is Constant)
 
     @property
     def params(self) -> dict[str, float]:
-        """The op's constants on this node (``x ** 2`` has ``{'c': 2.0}``)."""
+        """The constant arguments by the op's names for them (``x ** 2``: ``{'y': 2.0}``)."""
         op = self._op
-        if op is None or op.base is None:
+        if op is None:
             return {}
-        return dict(zip(op.base.params, op.constants))
+        names = argument_names(op, len(self._args))
+        return {name: a.data for name, a in zip(names, self._args) if a.__class__ is Constant}
 
     def is_leaf(self) -> bool:
         """True for a node that no op made (an input, a parameter or a constant)."""
@@ -75,7 +223,7 @@ class Value:
         return Value(self.data, self.label)
 
     def backward(self, create_graph: bool = False) -> None:
-        """Add d(self)/d(node) to ``node.grad`` for every node of the graph (see engine.backprop)."""
+        """Add d(self)/d(node) to ``node.grad`` for every node of the graph (see engine.backward)."""
         from .engine import backward
 
         backward(self, create_graph=create_graph)
@@ -98,6 +246,9 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __pos__(self) -> Value:
+        return self
+
     def __repr__(self) -> str:
         parts = [f"data={self.data!r}", f"grad={self.grad!r}"]
         if self.label is not None:
@@ -106,195 +257,53 @@ class Value:
             parts.append(f"op={self._op.name!r}")
         return f"Value({', '.join(parts)})"
 
-    # --- operators: one line each, naming the op of the table ---
-    def __add__(self, other):
-        if other.__class__ is Value:
-            return _apply2(ADD, self, other)
-        return _apply_const(ADD_CONST, self, other, "+")
-
-    def __radd__(self, other):
-        return _apply_const(ADD_CONST, self, other, "+")
-
-    def __sub__(self, other):
-        if other.__class__ is Value:
-            return _apply2(SUB, self, other)
-        c = _constant(other, "-")
-        return c if c is NotImplemented else _apply_const(ADD_CONST, self, -c, "-")  # x - c == x + (-c) exactly
-
-    def __rsub__(self, other):
-        return _apply_const(RSUB_CONST, self, other, "-")
-
-    def __mul__(self, other):
-        if other.__class__ is Value:
-            return _apply2(MUL, self, other)
-        return _apply_const(MUL_CONST, self, other, "*")
-
-    def __rmul__(self, other):
-        return _apply_const(MUL_CONST, self, other, "*")
-
-    def __truediv__(self, other):
-        if other.__class__ is Value:
-            return _apply2(DIV, self, other)
-        return _apply_const(DIV_CONST, self, other, "/")
-
-    def __rtruediv__(self, other):
-        return _apply_const(RDIV_CONST, self, other, "/")
-
-    def __pow__(self, other):
-        if other.__class__ is Value:
-            return _apply2(POW, self, other)
-        return _apply_const(POW_CONST, self, other, "**")
-
-    def __rpow__(self, other):
-        return _apply_const(RPOW_CONST, self, other, "**")
-
-    def __neg__(self):
-        return _apply1(NEG, self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _apply1(ABS, self)
-
-    # --- functions ---
-    def exp(self) -> Value:
-        """e ** self."""
-        return _apply1(EXP, self)
-
-    def log(self) -> Value:
-        """Natural logarithm (input must be > 0)."""
-        return _apply1(LOG, self)
-
-    def sqrt(self) -> Value:
-        """Square root (input must be >= 0)."""
-        return _apply1(SQRT, self)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent, exact and finite for every input."""
-        return _apply1(TANH, self)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e ** -self), computed without overflow for every input."""
-        return _apply1(SIGMOID, self)
-
-    def relu(self) -> Value:
-        """max(0, self); its derivative at 0 is taken as 0."""
-        return _apply1(RELU, self)
-
-    def leaky_relu(self, slope: float = 0.01) -> Value:
-        """self for self > 0, else slope * self."""
-        return _apply_const(LEAKY_RELU, self, as_number(slope, "leaky_relu: slope"), "leaky_relu")
-
-    def sin(self) -> Value:
-        """Sine."""
-        return _apply1(SIN, self)
-
-    def cos(self) -> Value:
-        """Cosine."""
-        return _apply1(COS, self)
+    # --- the ops as operators and methods: one line each, naming the table's entry ---
+    __add__ = _operator(OPS["add"])
+    __radd__ = _operator(OPS["add"], reflected=True)
+    __sub__ = _operator(OPS["sub"])
+    __rsub__ = _operator(OPS["sub"], reflected=True)
+    __mul__ = _operator(OPS["mul"])
+    __rmul__ = _operator(OPS["mul"], reflected=True)
+    __truediv__ = _operator(OPS["div"])
+    __rtruediv__ = _operator(OPS["div"], reflected=True)
+    __pow__ = _operator(OPS["pow"])
+    __rpow__ = _operator(OPS["pow"], reflected=True)
+    __neg__ = method_of(OPS["neg"])
+    __abs__ = method_of(OPS["abs"])
+    exp = method_of(OPS["exp"])
+    log = method_of(OPS["log"])
+    sqrt = method_of(OPS["sqrt"])
+    log1p = method_of(OPS["log1p"])
+    expm1 = method_of(OPS["expm1"])
+    sin = method_of(OPS["sin"])
+    cos = method_of(OPS["cos"])
+    tan = method_of(OPS["tan"])
+    atan = method_of(OPS["atan"])
+    erf = method_of(OPS["erf"])
+    tanh = method_of(OPS["tanh"])
+    sigmoid = method_of(OPS["sigmoid"])
+    relu = method_of(OPS["relu"])
+    leaky_relu = method_of(OPS["leaky_relu"])  # x.leaky_relu(slope=0.01)
+    elu = method_of(OPS["elu"])  # x.elu(alpha=1.0)
+    softplus = method_of(OPS["softplus"])
+    silu = method_of(OPS["silu"])
+    gelu = method_of(OPS["gelu"])
+    max = method_of(OPS["max"])  # x.max(y): the larger of the two, y a Value or a number
+    min = method_of(OPS["min"])
+    clamp = method_of(OPS["clamp"])  # x.clamp(lo, hi)
 
 
 def _data_of(other, what: str) -> float:
     return other.data if isinstance(other, Value) else as_number(other, what)
 
 
-def _constant(other, symbol: str):
-    """A number operand as a float; NotImplemented for other types (so numpy arrays can take over)."""
-    if other.__class__ is float:
-        return other
-    if isinstance(other, numbers.Real) or isinstance(other, bool):
-        return as_number(other, symbol)
-    return NotImplemented
-
-
-# The op-application paths. They differ only in how the inputs reach the forward rule; the node
-# they make is the same. They are spelled out because they run once per node of every graph.
-def _make(op: Op, data: float, args) -> Value:
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = None
-    if _STATE.recording:
-        node._op = op
-        node._args = args
-        if _STATE.anomaly_sites is not None:
-            from .anomaly import on_forward
-
-            on_forward(node)
-    else:
-        node._op = None
-        node._args = ()
-    return node
-
-
-def _apply1(op: Op, x: Value) -> Value:
-    try:
-        data = op.forward(x.data)
-    except (ArithmeticError, ValueError) as exc:
-        raise _domain_error(op, (x,), exc) from None
-    return _make(op, data, x)
-
-
-def _apply2(op: Op, x: Value, y: Value) -> Value:
-    try:
-        data = op.forward(x.data, y.data)
-    except (ArithmeticError, ValueError) as exc:
-        raise _domain_error(op, (x, y), exc) from None
-    return _make(op, data, (x, y))
-
-
-def _apply_const(op: Op, x: Value, c, symbol: str):
-    if c.__class__ is not float:
-        c = _constant(c, symbol)
-        if c is NotImplemented:
-            return c
-    try:
-        data = op.forward(x.data, c)
-    except (ArithmeticError, ValueError) as exc:
-        raise _domain_error(op, (x, c), exc) from None
-    # A zero is looked up by bind, which tells 0.0 from -0.0 (equal as dictionary keys).
-    return _make((op.bound.get(c) if c else None) or bind(op, (c,)), data, x)
-
-
-def apply_nary(op: Op, values: tuple) -> Value:
-    """Apply an op of any number of inputs (sum, dot) to a tuple of Values."""
-    try:
-        data = op.forward(*[v.data for v in values])
-    except (ArithmeticError, ValueError) as exc:
-        raise _domain_error(op, values, exc) from None
-    return _make(op, data, values)
-
-
-def apply(op: Op, *args) -> Value:
-    """Apply any op to its Values, then its constants, and record the node unless under no_grad."""
-    datas = [a.data if a.__class__ is Value else a for a in args]
-    try:
-        data = op.forward(*datas)
-    except (ArithmeticError, ValueError) as exc:
-        raise _domain_error(op, args, exc) from None
-    if data.__class__ is not float:  # a user-registered forward may return an int or numpy scalar
-        data = as_number(data, f"{op.name}: forward result")
-    if op.nparams:
-        inputs, op = args[: op.arity], bind(op, tuple(args[op.arity :]))
-    else:
-        inputs = args
-    return _make(op, data, inputs[0] if op.bare else inputs)
-
-
-def _domain_error(op: Op, args, exc: Exception) -> DomainError:
-    datas = [a.data if isinstance(a, Value) else a for a in args]
-    message = str(exc) if isinstance(exc, DomainError) else f"{op.name}: {exc} for inputs {datas!r}"
-    labels = [a.label for a in args if isinstance(a, Value) and a.label is not None]
-    if labels:
-        message += f" (node{'s' if len(labels) > 1 else ''} {', '.join(map(repr, labels))})"
-    return DomainError(message)
+def argument_names(op: Op, n: int) -> tuple[str, ...]:
+    """The names of a node's n arguments: the op's input names, then its params."""
+    if op.arity is None:
+        return tuple(f"x{i}" for i in range(n))
+    inputs = ("x", "y", "z")[: op.arity] if op.arity <= 3 else tuple(f"x{i}" for i in range(op.arity))
+    return inputs + op.params
 
 
 _new = object.__new__
 _STATE = STATE
-ADD, SUB, MUL, DIV, POW = B.ADD, B.SUB, B.MUL, B.DIV, B.POW
-ADD_CONST, RSUB_CONST, MUL_CONST, DIV_CONST = B.ADD_CONST, B.RSUB_CONST, B.MUL_CONST, B.DIV_CONST
-RDIV_CONST, POW_CONST, RPOW_CONST, LEAKY_RELU = B.RDIV_CONST, B.POW_CONST, B.RPOW_CONST, B.LEAKY_RELU
-NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SIN, COS = (
-    B.NEG, B.ABS, B.EXP, B.LOG, B.SQRT, B.TANH, B.SIGMOID, B.RELU, B.SIN, B.COS)

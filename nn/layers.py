@@ -18,15 +18,16 @@ import math
 import numbers
 from collections.abc import Sequence
 
-from autograd import Value, dot
+from autograd import OPS, Value, apply, dot
 
 from ._checks import choice, integer, real
 from .init import INITS, Seed, draw_weights, make_rng
 from .module import Module
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+# The op table's activations (relu, tanh, ... each with its default params), and "linear" for none.
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", *(n for n, op in OPS.items()
+                                                     if op.activation and n not in ("relu", "tanh", "sigmoid")))
 GRAPHS = ("dot", "elementary")
-_ACTIVATION_OPS = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid, "linear": None}
 _INPUT_LABELS: list[str] = []
 
 
@@ -107,7 +108,7 @@ class Neuron(Module):
     @activation.setter
     def activation(self, name: str) -> None:
         self._activation = choice(name, "Neuron: activation", ACTIVATIONS)
-        self._act = _ACTIVATION_OPS[name]
+        self._act = None if name == "linear" else OPS[name]
 
     @property
     def graph(self) -> str:
@@ -146,7 +147,7 @@ class Neuron(Module):
         act = self._act
         if act is None:
             return z
-        a = act(z)
+        a = apply(act, z)  # the op's params, if any (leaky_relu's slope), take their defaults
         a.label = self._a_label
         return a
 

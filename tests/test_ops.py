@@ -5,16 +5,17 @@ import random
 import pytest
 from oracle import central_diff, close
 
-from autograd import OPS, Value, backprop, check_op
-from autograd.builtin_ops import BUILTIN
-from autograd.value import apply
+from autograd import OPS, Op, Value, apply, backprop, check_op
 
-# Enumerate the table itself (not a second list that could drift): each op with each sample constant.
-CASES = [(op, consts) for op in BUILTIN for consts in op.samples]
-IDS = [f"{op.name}{list(c) if c else ''}" for op, c in CASES]
+# Enumerate the table itself (not a second list that could drift): each op with each sample of
+# its params, and for a two-input op also with either input a constant (x * 2, 2 ** x).
+TABLE = list(OPS.values())
+CASES = [(op, params, constant) for op in TABLE for params in op.samples
+         for constant in ((None, 0, 1) if op.arity == 2 else (None,))]
+IDS = [f"{op.name}{list(p) if p else ''}{'' if c is None else f'-const{c}'}" for op, p, c in CASES]
 
 
-def _points(op, n_points=6, seed=0):
+def _points(op, n_points=6, seed=0, params=()):
     """Random points of the op's declared smooth domain, kept clear of its kinks."""
     rng = random.Random(f"{op.name}-{seed}")
     n = op.arity if op.arity is not None else 3
@@ -22,50 +23,66 @@ def _points(op, n_points=6, seed=0):
     points = []
     while len(points) < n_points:
         xs = [rng.uniform(lo, hi) for lo, hi in ranges]
-        if op.kinks and any(abs(xs[0] - k) < 1e-2 for k in op.kinks):
+        if op.piece is not None and len({op.piece(*ys, *params) for ys in _nearby(xs, 1e-2)}) > 1:
             continue
         points.append(xs)
     return points
 
 
-def _forward(op, consts):
-    return lambda *xs: op.forward(*xs, *consts)
+def _nearby(xs, h):
+    yield xs
+    for i in range(len(xs)):
+        for s in (h, -h):
+            yield [*xs[:i], xs[i] + s, *xs[i + 1:]]
 
 
-def _first_derivatives(op, consts, xs):
-    """Backward's gradient of the op, as floats, for every input."""
-    leaves = [Value(x) for x in xs]
-    out = apply(op, *leaves, *consts)
-    grads = backprop(out)
-    return [grads.get(leaf, 0.0) for leaf in leaves]
+def _forward(op, params):
+    return lambda *xs: op.forward(*xs, *params)
 
 
-def test_every_builtin_op_is_in_the_table():
-    assert {op.name for op in BUILTIN} <= set(OPS)
-    assert len(CASES) >= len(BUILTIN)
+def _arguments(xs, constant):
+    """Leaves for the inputs, except the one at position ``constant``, which stays a number."""
+    return [x if i == constant else Value(x) for i, x in enumerate(xs)]
 
 
-@pytest.mark.parametrize("op, consts", CASES, ids=IDS)
-def test_first_derivatives_match_central_differences(op, consts):
-    for xs in _points(op):
-        analytic = _first_derivatives(op, consts, xs)
+def _first_derivatives(op, params, xs, constant=None):
+    """Backward's gradient of the op, as floats, for every input that is a Value."""
+    args = _arguments(xs, constant)
+    grads = backprop(apply(op, *args, *params))
+    return [None if i == constant else grads.get(a, 0.0) for i, a in enumerate(args)]
+
+
+def test_the_table_holds_the_new_ops():
+    assert {"softplus", "elu", "gelu", "erf", "silu", "log1p", "expm1", "tan", "atan", "max", "min",
+            "clamp"} <= set(OPS)
+
+
+@pytest.mark.parametrize("op, params, constant", CASES, ids=IDS)
+def test_first_derivatives_match_central_differences(op, params, constant):
+    for xs in _points(op, params=params):
+        analytic = _first_derivatives(op, params, xs, constant)
         for i in range(len(xs)):
-            numeric = central_diff(_forward(op, consts), xs, i)
+            if i == constant:
+                continue
+            numeric = central_diff(_forward(op, params), xs, i)
             assert close(analytic[i], numeric), (op.name, xs, i, analytic[i], numeric)
 
 
-@pytest.mark.parametrize("op, consts", CASES, ids=IDS)
-def test_second_derivatives_match_central_differences_of_the_first(op, consts):
-    for xs in _points(op, n_points=4):
-        leaves = [Value(x) for x in xs]
-        out = apply(op, *leaves, *consts)
-        first = backprop(out, create_graph=True)
-        for i, leaf in enumerate(leaves):
-            g = first.get(leaf, 0.0)
+@pytest.mark.parametrize("op, params, constant", CASES, ids=IDS)
+def test_second_derivatives_match_central_differences_of_the_first(op, params, constant):
+    for xs in _points(op, n_points=4, params=params):
+        args = _arguments(xs, constant)
+        first = backprop(apply(op, *args, *params), create_graph=True)
+        for i, a in enumerate(args):
+            if i == constant:
+                continue
+            g = first.get(a, 0.0)
             second = backprop(g) if isinstance(g, Value) else {}
             for j in range(len(xs)):
-                analytic = second.get(leaves[j], 0.0)
-                first_i = lambda *ys, i=i: _first_derivatives(op, consts, ys)[i]  # noqa: E731
+                if j == constant:
+                    continue
+                analytic = second.get(args[j], 0.0)
+                first_i = lambda *ys, i=i: _first_derivatives(op, params, ys, constant)[i]  # noqa: E731
                 numeric = central_diff(first_i, xs, j, h=1e-5)
                 assert close(analytic, numeric, rtol=1e-4, atol=1e-5), (op.name, xs, i, j, analytic, numeric)
 
@@ -77,8 +94,6 @@ def test_check_op_passes_for_every_registered_op(name):
 
 
 def test_check_op_fails_on_a_wrong_rule():
-    from autograd import Op
-
     wrong = Op("wrong_square", lambda x: x * x, lambda out, x: (x,))  # should be 2x
     report = check_op(wrong, raise_exception=False)
     assert not report.passed

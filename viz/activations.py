@@ -8,29 +8,43 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from autograd import OPS, Value, backprop
-from autograd.value import apply
+from autograd import OPS, Value, apply, backprop
 
 from ._figure import new_figure
 
 FUNCTION, DERIVATIVE = "#2563eb", "#dc2626"
 
 
-def _function(item, what: str) -> tuple[str, Callable[[Value], Value], tuple[float, ...]]:
-    """(name, Value -> Value, kinks) for an activation name or a callable."""
+def _function(item, what: str) -> tuple[str, Callable[[Value], Value], Callable | None]:
+    """(name, Value -> Value, piece) for an activation name or a callable (whose piece is unknown)."""
     if callable(item):
-        return getattr(item, "__name__", "f"), item, ()
+        return getattr(item, "__name__", "f"), item, None
     if item == "linear":
-        return "linear", lambda v: v, ()
-    if not isinstance(item, str) or item not in OPS or OPS[item].arity != 1:
-        raise ValueError(f"{what}: unknown activation {item!r}; use 'linear', a one-input op such as 'relu', "
-                         "'tanh', 'sigmoid', or a function of a Value")
-    op = OPS[item]
-    if op.params:  # leaky_relu: the Value method supplies the default constant
-        if not callable(getattr(Value, item, None)):
-            raise ValueError(f"{what}: the op {item!r} needs constants {op.params}; pass a function of a Value")
-        return item, lambda v: getattr(v, item)(), op.kinks
-    return item, lambda v: apply(op, v), op.kinks
+        return "linear", lambda v: v, None
+    op = OPS.get(item) if isinstance(item, str) else None
+    if op is None or op.arity != 1 or len(op.defaults) != len(op.params):
+        raise ValueError(f"{what}: unknown activation {item!r}; use 'linear', a one-input op such as "
+                         f"{', '.join(n for n, o in OPS.items() if o.activation)}, or a function of a Value")
+    # The op's params (leaky_relu's slope) take their defaults, as a neuron's activation does.
+    return item, lambda v: apply(op, v), (lambda x: op.piece(x, *op.defaults)) if op.piece else None
+
+
+def _kinks(piece: Callable | None, xs: np.ndarray) -> list[float]:
+    """Where along xs the op changes smooth piece: the points where it is not differentiable."""
+    if piece is None:
+        return []
+    kinks = []
+    for a, b in zip(xs[:-1], xs[1:]):
+        lo, hi = float(a), float(b)
+        if piece(lo) == piece(hi):
+            continue
+        while hi - lo > 1e-12:  # bisect down to the point itself, then round off the bisection's last bits
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if piece(mid) == piece(lo) else (lo, mid)
+        kink = round(0.5 * (lo + hi), 9) + 0.0
+        if not kinks or kinks[-1] != kink:  # a grid point on the kink itself is seen from both sides
+            kinks.append(kink)
+    return kinks
 
 
 def curve(fn: Callable[[Value], Value], xs: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -69,13 +83,13 @@ def plot_activations(
             raise ValueError(f"plot_activations: axes must be {len(items)} matplotlib Axes, got {axes!r:.80}")
         fig = axes[0].figure
     xs = np.linspace(lo, hi, points)
-    for ax, (name, fn, kinks) in zip(axes, items):
+    for ax, (name, fn, piece) in zip(axes, items):
         ys, ds = curve(fn, xs)
         ax.axhline(0, color="#9ca3af", lw=0.8)
         ax.axvline(0, color="#9ca3af", lw=0.8)
         ax.plot(xs, ys, color=FUNCTION, lw=2, label="f(x)")
         ax.plot(xs, ds, color=DERIVATIVE, lw=2, ls="--", label="f'(x)")
-        for k in kinks:
+        for k in _kinks(piece, xs):
             if lo <= k <= hi:
                 _, d = curve(fn, [k])
                 ax.plot([k], d, "o", color=DERIVATIVE, ms=5, zorder=3, label=f"f'({k:g}) taken as {d[0]:g}")

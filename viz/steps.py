@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from autograd import Value, backprop, get_op
+from autograd import Value, backprop
 
 from .fmt import format_number
-from .style import op_text
+from .style import formula as style_formula
 
 
 @dataclass(frozen=True)
@@ -64,24 +64,7 @@ def _name(node: Value) -> str:
 
 def formula(node: Value) -> str:
     """How the node was computed, in the inputs' names: 'b * a', 'x ** 2', '2.5 - x', 'tanh(z)'."""
-    names = [_name(p) for p in node.parents]
-    try:
-        op = get_op(node.op)
-    except KeyError:
-        return f"{node.op}({', '.join(names)})"
-    if node.params:
-        text = op_text(node)
-        if "c" in (op.symbol or "").split():
-            return f"{text} {names[0]}"
-        if op.symbol:
-            return f"{names[0]} {text}"
-        return f"{op.name}({names[0]}, {', '.join(format_number(v) for v in node.params.values())})"
-    if op.symbol and op.arity == 2:
-        return f"{names[0]} {op.symbol} {names[1]}"
-    if op.name == "neg":
-        return f"-{names[0]}"
-    shown = ", ".join(names) if len(names) <= 6 else f"{len(names)} inputs"
-    return f"{op.symbol or op.name}({shown})"
+    return style_formula(node, _name)
 
 
 def backward_steps(root: Value) -> Iterator[Step]:

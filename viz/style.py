@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from autograd import Value, get_op
+from collections.abc import Callable
+
+from autograd import Value
 
 from .fmt import escape_html, format_number
 
@@ -35,24 +37,32 @@ def grad_fill(grad: float, largest: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in channels)
 
 
+def formula(node: Value, name_of: Callable[[Value], str], most: int = 6) -> str:
+    """How a node was computed, read from its op and arguments: 'x * y', '2 ** x', 'leaky_relu(z, 0.2)'.
+
+    Parents are shown by ``name_of``, constants as numbers; an op with a symbol is written as an
+    operator (infix for two arguments, prefix for one), any other op as a call.
+    """
+    op = node.primitive
+    if op is None:
+        return name_of(node)
+    shown = [name_of(a) if isinstance(a, Value) else format_number(a.data) for a in node.arguments]
+    if op.symbol is not None:
+        return f"{op.symbol}{shown[0]}" if len(shown) == 1 else f" {op.symbol} ".join(shown)
+    if len(shown) > most:
+        shown = [f"{len(shown)} inputs"]
+    return f"{op.name}({', '.join(shown)})"
+
+
 def op_text(node: Value) -> str:
-    """How an op node reads: its symbol, with the node's constants put in ('** 2', '2.5 -', 'leaky_relu(0.2)')."""
-    try:
-        op = get_op(node.op)
-        symbol = op.symbol or op.name
-    except KeyError:
-        return node.op
-    params = {name: format_number(value) for name, value in node.params.items()}
-    if not params:
-        return symbol
-    if node.op == "add_const" and node.params["c"] < 0:
-        return "- " + format_number(-node.params["c"])  # x - 1 is stored as x + (-1); show what was written
-    words = symbol.split()
-    if any(word in params for word in words):
-        return " ".join(params.get(word, word) for word in words)
-    if op.symbol:
-        return f"{symbol} {' '.join(params.values())}"
-    return f"{op.name}({', '.join(params.values())})"
+    """How an op node reads in a drawing: its formula without the parents ('+', '** 2', '2.5 -', 'leaky_relu(0.2)')."""
+    op = node.primitive
+    if op is None:
+        return ""
+    if op.symbol is not None:
+        return formula(node, lambda parent: "").strip()
+    constants = [format_number(c) for c in node.constants]
+    return f"{op.name}({', '.join(constants)})" if constants else op.name
 
 
 def header(title: str | None, kinds: list[str], grad_scale: float | None, caption: str | None) -> str:
