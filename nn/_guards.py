@@ -1,4 +1,4 @@
-"""Guards around training: the cyclic garbage collector paused for a step, and Ctrl-C turned into a clean stop."""
+"""Guards around training: the garbage collector paused, Ctrl-C as a clean stop, Ctrl-C held back during writes."""
 
 from __future__ import annotations
 
@@ -52,3 +52,30 @@ class CtrlC:
         if self._installed:
             signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
         return False
+
+
+@contextmanager
+def sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block is done, then deliver it: a block of writes is never cut in half.
+
+    Each SIGINT that arrives inside the block is recorded and raised again, in order, once the
+    handler that was in place before is back, so that handler (fit's CtrlC, Python's
+    KeyboardInterrupt, or the default exit) sees it just after the block. Off the main thread,
+    where no handler can be set (and none runs), it does nothing; likewise when SIGINT is ignored
+    or its handler was not set from Python (it could not be put back).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None or previous == signal.SIG_IGN:
+        yield
+        return
+    received = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        for _ in received:
+            signal.raise_signal(signal.SIGINT)

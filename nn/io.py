@@ -3,9 +3,14 @@
 A file holds ``format``, ``version``, ``module`` (the class name), ``config`` (the constructor
 arguments), ``parameters`` (name -> float, exact: JSON keeps every digit of a float's repr) and
 ``sha256``, the SHA-256 of ``{"module", "config", "parameters"}`` written as JSON with sorted
-keys and no spaces, so a truncated or hand-edited file is refused with a
-message saying what is wrong instead of silently loading other numbers. Never pickle: loading a
-file runs no code.
+keys and no spaces, so a truncated or damaged file is refused with a message saying what is
+wrong instead of silently loading other numbers. The checksum guards against damage, not against
+a forger: anyone can recompute it, so a file is also checked for size, depth and numbers before
+anything is built from it. Never pickle: loading a file runs no code.
+
+A save writes a temporary file next to the target, named ``.<target>.tmp-<tag>-<pid>-<random>``,
+then renames it over the target. A save killed before the rename leaves that temporary behind;
+the next save of the same target on the same machine deletes it once its process is gone.
 """
 
 from __future__ import annotations
@@ -13,14 +18,19 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import numbers
 import os
-import tempfile
+import re
+import secrets
+import socket
+import stat
 from typing import Any
 
 FORMAT = "chainrule.nn"
 VERSION = 1
 _KEYS = ("format", "version", "module", "config", "parameters", "sha256")
+MAX_BYTES = 2**30  # 1 GiB: about 20 million parameters, far beyond what a scalar engine trains
+MAX_PARAMETERS = 10_000_000
+MAX_DEPTH = 32  # a model file nests 3 levels (document, config, a list of sizes); a bomb nests thousands
 
 
 def _checksum(module: str, config: dict, parameters: dict) -> str:
@@ -35,6 +45,64 @@ def _check_path(path, what: str) -> str:
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{what}: path must be a str or os.PathLike, got {type(path).__name__} {path!r}")
     return os.fspath(path)
+
+
+# Saving -----------------------------------------------------------------------------------------
+
+def _temporary_prefix(base: str) -> str:
+    """The start of the temporaries' names for target ``base``.
+
+    The tag says which saves may clean one up: those of this target name on this machine (a
+    process id means something only on its own machine).
+    """
+    tag = hashlib.sha256(f"{socket.gethostname()}\0{base}".encode()).hexdigest()[:12]
+    return f".{base[:64]}.tmp-{tag}-"
+
+
+def _temporary_pattern(base: str) -> re.Pattern:
+    return re.compile(re.escape(_temporary_prefix(base)) + r"(?P<pid>[0-9]+)-[0-9a-f]{16}")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
+def _remove_stale_temporaries(folder: str, base: str) -> None:
+    """Delete the temporaries that earlier saves of this target left when they were killed before the rename.
+
+    Only files named as this saver names them, for this target and this machine, and only when
+    the process that wrote each one is gone; a save still running elsewhere keeps its file.
+    """
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return
+    pattern = _temporary_pattern(base)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None or _process_alive(int(match["pid"])):
+            continue
+        try:
+            os.unlink(os.path.join(folder, name))
+        except OSError:  # already gone (another save cleaned it) or not ours to delete: leave it
+            pass
+
+
+def _existing_mode(path: str) -> int | None:
+    """The permission bits of the regular file a save replaces (it keeps them, as open(path, 'w') would), else None."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
 
 
 def write_model(path, module: str, config: dict, parameters: dict[str, float]) -> None:
@@ -52,11 +120,18 @@ def write_model(path, module: str, config: dict, parameters: dict[str, float]) -
         "sha256": _checksum(module, config, parameters),
     }
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    folder, base = os.path.split(os.path.abspath(path))
+    _remove_stale_temporaries(folder, base)  # before writing: the space they hold may be what this save needs
+    tmp = os.path.join(folder, f"{_temporary_prefix(base)}{os.getpid()}-{secrets.token_hex(8)}")
+    mode = _existing_mode(path)
+    # A new file gets 0o666 less the umask (0o644 under the usual 022), as open() gives; O_EXCL
+    # never writes through a file someone else made.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)  # a replaced file keeps its own bits, whatever the umask
+            f.write(text.encode("utf-8"))
             f.flush()
             os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
         os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half of one
@@ -66,22 +141,86 @@ def write_model(path, module: str, config: dict, parameters: dict[str, float]) -
         raise
 
 
-def _reject_constant(token: str):
-    raise ValueError(f"the non-standard JSON number {token} (parameters must be finite)")
+# Loading ----------------------------------------------------------------------------------------
+
+class _OutOfRange:
+    """A JSON number no float holds (1e999, a 400-digit integer, NaN), kept so the file's check can say where it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text if len(text) <= 40 else f"{text[:20]}...{text[-6:]} ({len(text)} characters)"
+
+    def __str__(self) -> str:
+        if self.text in ("NaN", "Infinity", "-Infinity"):
+            return f"the non-standard JSON number {self.text}"
+        return f"the number {self.text}, out of the float range"
+
+
+def _parse_float(text: str):
+    value = float(text)
+    return value if math.isfinite(value) else _OutOfRange(text)
+
+
+def _parse_int(text: str):
+    if len(text) > 330:  # longer than any integer a float holds (1.8e308): never even converted
+        return _OutOfRange(text)
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        return _OutOfRange(text)
+    return value
+
+
+def _where(path: tuple) -> str:
+    return "".join(f"[{key!r}]" for key in path)
+
+
+def _check_tree(document, where: str) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH or holding a number no float can hold, naming where."""
+    stack = [(document, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _OutOfRange):
+            raise ValueError(f"{where}: {_where(path)} is {node}; a model file holds finite numbers only")
+        if isinstance(node, (dict, list)):
+            if len(path) >= MAX_DEPTH:
+                raise ValueError(f"{where} is nested too deeply (more than {MAX_DEPTH} levels); it is no model file")
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((child, (*path, key)) for key, child in items)
+
+
+def _read_text(path: str, where: str) -> str:
+    if os.path.isdir(path):
+        raise ValueError(f"{where} is a directory, not a model file")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise ValueError(f"{where} is a directory, not a model file") from None
+    if len(raw) > MAX_BYTES:
+        raise ValueError(f"{where} is larger than {MAX_BYTES} bytes, more than any model file this chainrule reads")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"{where} is not UTF-8 text (byte {exc.start}: {exc.reason}); the file is damaged or not a model file"
+        ) from None
 
 
 def read_model(path) -> tuple[str, dict, dict[str, float]]:
     """(module, config, parameters) from a model file, or a ValueError saying what is wrong with it."""
     path = _check_path(path, "load")
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
     where = f"load: {path!r}"
+    text = _read_text(path, where)
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_float=_parse_float, parse_int=_parse_int, parse_constant=_OutOfRange)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{where} is not valid JSON ({exc}); the file may be truncated or damaged") from None
-    except ValueError as exc:
-        raise ValueError(f"{where} contains {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{where} is nested too deeply (more than {MAX_DEPTH} levels); it is no model file") from None
+    _check_tree(document, where)
     if not isinstance(document, dict):
         kind = type(document).__name__
         raise ValueError(f"{where} is not a chainrule model file: expected a JSON object, got a {kind}")
@@ -89,7 +228,7 @@ def read_model(path) -> tuple[str, dict, dict[str, float]]:
         found = document.get("format")
         raise ValueError(f"{where} is not a chainrule model file (format {found!r}, expected {FORMAT!r})")
     version = document.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:  # not True, not 1.0: the integer 1
         raise ValueError(f"{where} has format version {version!r}; this chainrule reads version {VERSION}")
     missing = [key for key in _KEYS if key not in document]
     if missing:
@@ -104,8 +243,12 @@ def read_model(path) -> tuple[str, dict, dict[str, float]]:
         raise ValueError(f"{where}: 'config' must be an object, got {config!r}")
     if not isinstance(parameters, dict):
         raise ValueError(f"{where}: 'parameters' must be an object of name -> number, got {type(parameters).__name__}")
+    if len(parameters) > MAX_PARAMETERS:
+        raise ValueError(
+            f"{where} holds {len(parameters)} parameters, more than the {MAX_PARAMETERS} this chainrule loads"
+        )
     for name, value in parameters.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if type(value) is not float and type(value) is not int:  # JSON gives exactly these; bool is refused
             raise ValueError(f"{where}: parameter {name!r} is {value!r}, not a number")
     if document["sha256"] != _checksum(module, config, parameters):
         raise ValueError(

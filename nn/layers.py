@@ -100,6 +100,11 @@ class Neuron(Module):
         self.b = Value(real(bias, "Neuron: bias"))
         self._set_index(())
 
+    @classmethod
+    def parameter_count(cls, config: dict) -> int:
+        """nin weights and a bias, read from a config without building the neuron."""
+        return integer(config.get("nin"), "Neuron: nin", 1) + 1
+
     @property
     def activation(self) -> str:
         """'relu', 'tanh', 'sigmoid' or 'linear'."""
@@ -194,6 +199,12 @@ class Layer(Module):
         ]
         self._set_index(())
 
+    @classmethod
+    def parameter_count(cls, config: dict) -> int:
+        """nout neurons of nin weights and a bias, read from a config without building the layer."""
+        nin = integer(config.get("nin"), "Layer: nin", 1)
+        return integer(config.get("nout"), "Layer: nout", 1) * (nin + 1)
+
     @property
     def nout(self) -> int:
         """The number of neurons (outputs)."""
@@ -242,6 +253,16 @@ class Layer(Module):
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "graph": self.graph}
 
 
+def _mlp_sizes(nin, nouts) -> list[int]:
+    """[nin, *nouts] checked: the sizes an MLP is built from (and counted from, when a file is loaded)."""
+    nin = integer(nin, "MLP: nin", 1)
+    if hasattr(nouts, "tolist"):
+        nouts = nouts.tolist()
+    if not isinstance(nouts, (list, tuple)) or not nouts:
+        raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {nouts!r}")
+    return [nin, *(integer(n, f"MLP: nouts[{i}]", 1) for i, n in enumerate(nouts))]
+
+
 class MLP(Module):
     """A multilayer perceptron: layers of sizes ``nouts`` after ``nin`` inputs.
 
@@ -262,16 +283,12 @@ class MLP(Module):
         seed: Seed = None,
         graph: str = "dot",
     ) -> None:
-        self.nin = integer(nin, "MLP: nin", 1)
-        if hasattr(nouts, "tolist"):
-            nouts = nouts.tolist()
-        if not isinstance(nouts, (list, tuple)) or not nouts:
-            raise TypeError(f"MLP: nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {nouts!r}")
-        nouts = [integer(n, f"MLP: nouts[{i}]", 1) for i, n in enumerate(nouts)]
+        sizes = _mlp_sizes(nin, nouts)
+        self.nin = sizes[0]
+        nouts = sizes[1:]
         choice(activation, "MLP: activation", ACTIVATIONS)
         choice(output_activation, "MLP: output_activation", ACTIVATIONS)
         rng = make_rng(seed, "MLP: seed")
-        sizes = [self.nin, *nouts]
         last = len(nouts) - 1
         self.layers = [
             Layer(sizes[k], sizes[k + 1], output_activation if k == last else activation,
@@ -281,6 +298,12 @@ class MLP(Module):
         self._hidden_activation = activation  # kept for a one-layer MLP, which has no hidden layer
         for k, layer in enumerate(self.layers):
             layer._set_index((k,))
+
+    @classmethod
+    def parameter_count(cls, config: dict) -> int:
+        """Each layer's nout * (nin + 1), read from a config without building the network."""
+        sizes = _mlp_sizes(config.get("nin"), config.get("nouts"))
+        return sum(nout * (nin + 1) for nin, nout in zip(sizes, sizes[1:]))
 
     @property
     def nouts(self) -> list[int]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import abc
 import functools
 import os
+import reprlib
 from collections.abc import Mapping
 
 from autograd import Value
 
 from . import io
 from ._checks import real
+from ._guards import sigint_deferred
 
 # Module classes by name, so a model file (which stores the class name) can be rebuilt.
 REGISTRY: dict[str, type[Module]] = {}
@@ -80,8 +82,18 @@ class Module(abc.ABC):
                 f"({len(names)} parameters): {'; '.join(parts)}"
             )
         values = [real(state[name], f"load_state_dict: {name!r}") for name, _ in named]
-        for (_, p), value in zip(named, values):  # all checked: now change everything
-            p.data = value
+        with sigint_deferred():  # all checked: now change everything, with no Ctrl-C halfway
+            for (_, p), value in zip(named, values):
+                p.data = value
+
+    @classmethod
+    def parameter_count(cls, config: dict) -> int | None:
+        """How many parameters ``cls(**config)`` would have, computed without building it (None: not known).
+
+        Loading a file compares it with the parameters the file holds before building anything,
+        so a small file cannot make a huge model; a subclass that can say should.
+        """
+        return None
 
     def save(self, path) -> None:
         """Write architecture and parameters to ``path`` as JSON, atomically (never a half-written file)."""
@@ -110,6 +122,10 @@ def _few(names: list[str], shown: int = 3) -> str:
     return text + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
+def _invalid_config(path, name: str, config: dict, exc: Exception) -> ValueError:
+    return ValueError(f"load: {_shown(path)} has an invalid {name} config {reprlib.repr(config)}: {exc}")
+
+
 def _load_new(cls: type[Module], path) -> Module:
     """A new model built from the file's architecture, holding its parameters."""
     name, config, parameters = io.read_model(path)
@@ -119,9 +135,18 @@ def _load_new(cls: type[Module], path) -> Module:
     if not issubclass(target, cls):
         raise ValueError(f"load: {_shown(path)} holds a {name}, not a {cls.__name__}")
     try:
+        count = target.parameter_count(config)
+    except (TypeError, ValueError) as exc:
+        raise _invalid_config(path, name, config, exc) from None
+    if count is not None and count != len(parameters):  # before building: a small file never makes a huge model
+        raise ValueError(
+            f"load: {_shown(path)}: its {name} config does not fit the stored parameters: the config makes "
+            f"{count} parameters, the file holds {len(parameters)}"
+        )
+    try:
         model = target(**config)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"load: {_shown(path)} has an invalid {name} config {config!r}: {exc}") from None
+        raise _invalid_config(path, name, config, exc) from None
     try:
         model.load_state_dict(parameters)
     except (TypeError, ValueError) as exc:

@@ -2,7 +2,8 @@
 
 ``step()`` is all or nothing: it reads every gradient, refuses a non-finite one (or an update
 that would make a parameter non-finite) with a ValueError naming the parameter, and only then
-writes the new values and its own state. ``lr`` is a float or a schedule (``nn.schedules``),
+writes the new values and its own state, with Ctrl-C held back until every write is done (a
+signal never leaves some parameters updated and the others not). ``lr`` is a float or a schedule (``nn.schedules``),
 evaluated at the number of steps already taken.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from autograd import Value
 
 from ._checks import non_negative, positive, real
+from ._guards import sigint_deferred
 
 
 def _param_name(p: Value, i: int) -> str:
@@ -92,10 +94,11 @@ class Optimizer(abc.ABC):
                     f"{type(self).__name__}.step: the update would make {_param_name(self.params[i], i)} "
                     f"{value!r}; nothing was updated (try a smaller learning rate)"
                 )
-        for p, value in zip(self.params, new_data):
-            p.data = value
-        commit_state()
-        self.steps += 1
+        with sigint_deferred():  # the commit: every parameter, the optimizer's state and the count, or none
+            for p, value in zip(self.params, new_data):
+                p.data = value
+            commit_state()
+            self.steps += 1
 
     @abc.abstractmethod
     def _update(self, grads: list[float], lr: float) -> tuple[list[float], Callable[[], None]]:

@@ -207,7 +207,8 @@ def fit(
     without validation) or an EarlyStopping. ``l1`` / ``l2``: penalty strengths on the sum of
     |parameters| / of squared parameters, added to the losses. ``progress``: a tqdm bar
     (also off with TQDM_DISABLE=1). A non-finite loss or gradient raises DivergedError;
-    Ctrl-C stops after the current step and returns the history so far.
+    Ctrl-C stops after the current step and returns the history so far; a second Ctrl-C stops
+    at once, though never halfway through a step's writes (each step is applied whole or not at all).
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn Module (Neuron, Layer, MLP, ...), got {type(model).__name__}")
@@ -272,7 +273,9 @@ def fit(
                         model.load_state_dict(stopper.best_state)
                         history.best_epoch = stopper.best_epoch
                     break
-    except KeyboardInterrupt:  # a second Ctrl-C, or one outside the main thread
+            if ctrl_c.requested:  # also a Ctrl-C that came after the last epoch's check, during its callbacks
+                history.interrupted = True
+    except KeyboardInterrupt:  # a second Ctrl-C (held back until a step's writes are done), or one off the main thread
         history.interrupted = True
     finally:
         bar.close()

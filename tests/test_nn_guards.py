@@ -1,11 +1,12 @@
-"""nn._guards: the garbage collector paused for a step, Ctrl-C as a request to stop."""
+"""nn._guards: the garbage collector paused for a step, Ctrl-C as a request to stop, Ctrl-C held back during writes."""
 
 import gc
 import signal
+import threading
 
 import pytest
 
-from nn._guards import CtrlC, gc_paused
+from nn._guards import CtrlC, gc_paused, sigint_deferred
 
 
 def test_gc_paused_restores_the_collector_state():
@@ -34,3 +35,42 @@ def test_first_ctrl_c_asks_to_stop_second_interrupts():
         with pytest.raises(KeyboardInterrupt):
             signal.raise_signal(signal.SIGINT)
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_ctrl_c_inside_a_deferred_block_arrives_after_it():
+    before, done = signal.getsignal(signal.SIGINT), []
+    with pytest.raises(KeyboardInterrupt):
+        with sigint_deferred():
+            signal.raise_signal(signal.SIGINT)
+            done.append("the block went on to its end")
+    assert done == ["the block went on to its end"]
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_each_held_back_ctrl_c_reaches_fits_handler_in_turn():
+    with CtrlC() as ctrl_c:
+        with pytest.raises(KeyboardInterrupt):  # the second one, once the block is done
+            with sigint_deferred():
+                signal.raise_signal(signal.SIGINT)
+                signal.raise_signal(signal.SIGINT)
+                assert not ctrl_c.requested
+        assert ctrl_c.requested  # the first one
+        with sigint_deferred():
+            pass  # no Ctrl-C: nothing delivered afterwards
+        assert signal.getsignal(signal.SIGINT) == ctrl_c._handle
+
+
+def test_deferring_is_a_no_op_off_the_main_thread():
+    errors = []
+
+    def run():
+        try:
+            with sigint_deferred():
+                pass
+        except BaseException as exc:  # signal.signal would raise ValueError off the main thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert errors == []

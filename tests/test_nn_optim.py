@@ -1,6 +1,7 @@
 """nn.optim: SGD, momentum, weight decay, Adam and AdamW against hand-computed updates; all-or-nothing steps."""
 
 import math
+import signal
 
 import pytest
 
@@ -134,3 +135,45 @@ def test_bad_arguments(make, error, match):
 def test_repr():
     assert repr(nn.SGD([Value(1.0)], lr=0.5)) == "SGD(1 parameters, lr=0.5)"
     assert "linear(start=1.0" in repr(nn.Adam([Value(1.0)], lr=nn.schedules.linear(1.0, 0.1, 10)))
+
+
+class _SendsCtrlC(Value):
+    """A parameter whose next write sends this process a real SIGINT, as a Ctrl-C landing mid-commit would."""
+
+    armed = False
+
+    @property
+    def data(self):
+        return self.__dict__["value"]
+
+    @data.setter
+    def data(self, value):
+        if self.armed:
+            self.armed = False
+            signal.raise_signal(signal.SIGINT)
+        self.__dict__["value"] = value
+
+
+@pytest.mark.parametrize("make", [
+    lambda ps: nn.SGD(ps, lr=0.1),
+    lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    lambda ps: nn.Adam(ps, lr=0.1),
+    lambda ps: nn.AdamW(ps, lr=0.1, weight_decay=0.1),
+])
+def test_ctrl_c_during_the_writes_waits_until_every_one_is_done(make):
+    def params(first):
+        return [first, _param(2.0, -0.25), _param(-3.0, 1.5), _param(4.0, 0.0)]
+
+    twin = make(params(_param(1.0, 0.5)))  # the same step with no Ctrl-C: the expected values
+    twin.step()
+    trap = _SendsCtrlC(1.0)
+    trap.grad = 0.5
+    opt = make(params(trap))
+    trap.armed = True  # the first parameter's write sends the signal: the others are still to come
+    with pytest.raises(KeyboardInterrupt):
+        opt.step()
+    assert not trap.armed  # the signal was sent during the writes
+    assert [p.data for p in opt.params] == [p.data for p in twin.params]
+    assert opt.steps == twin.steps == 1
+    state = [name for name in ("velocity", "m", "v") if hasattr(opt, name)]
+    assert [getattr(opt, name) for name in state] == [getattr(twin, name) for name in state]
