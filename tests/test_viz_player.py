@@ -167,6 +167,9 @@ def test_the_player_stays_legible_and_does_not_move_while_stepping():
     lines = max(len(player.caption(k).splitlines()) for k in range(6))
     assert lines == 4 and f"height:{lines * 1.4:g}em" in caption and "line-height:1.4" in caption
     assert "white-space:pre;" in caption and "monospace" in caption
+    # scrolled, a step brings its nodes into view: the script looks them up by the fills the frames give them
+    assert f'[fill=\\"{HIGHLIGHT_FILL}\\"], [fill=\\"{RECEIVER_FILL}\\"]' in parsed.scripts[0]
+    assert f'fill="{RECEIVER_FILL}"' in frames[0] and all(f'fill="{HIGHLIGHT_FILL}"' in f for f in frames[1:])
 
 
 def test_save_html_is_one_offline_page_stepped_by_the_arrow_keys(tmp_path):

@@ -1,7 +1,8 @@
 """The step-through player as HTML: for Jupyter (with a picture untrusted notebooks show) and as one offline page.
 
 Every frame gets one canvas size and the caption a fixed number of lines, so nothing moves while stepping; the
-frames shrink to the available width but never below MIN_SCALE of their drawn size (below that they scroll).
+frames shrink to the available width but never below MIN_SCALE of their drawn size (below that they scroll, and
+each step scrolls its own nodes into view).
 The frames travel inside the <script>: where scripts do not run (an untrusted notebook strips them), what is left
 is a PNG of the first frame and a line on how to trust the notebook, never the SVGs' text run together.
 """
@@ -15,6 +16,7 @@ import os
 from typing import TYPE_CHECKING
 
 from .html import PX_PER_PT, img_tag, inline_svg, svg_size
+from .style import HIGHLIGHT_FILL, RECEIVER_FILL
 
 if TYPE_CHECKING:
     from .player import StepThrough
@@ -23,7 +25,7 @@ MIN_SCALE = 0.85  # node labels (11 pt) stay at least 12.5 px high
 LINE_HEIGHT = 1.4  # of the caption, in em
 TRUST_HELP = (
     "This is frame 0 only, as a picture: the player's buttons run only in a trusted notebook. In JupyterLab 4, "
-    "open the command palette (Ctrl+Shift+C), choose \u201cTrust Notebook\u201d and run the cell again; "
+    "open the command palette (Ctrl+Shift+C) and choose \u201cTrust Notebook\u201d (or run the cell again); "
     "or save the player as one page with .save_html(path)."
 )
 MONOSPACE = 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace'
@@ -67,6 +69,7 @@ def player_html(player: StepThrough, page: bool = False) -> str:
         f'<p style="color:#92400e;font-size:13px;margin:4px 0">{html.escape(TRUST_HELP)}</p></div>'
     )
     keys_on = "document" if page else "root"
+    focus = f'[fill="{HIGHLIGHT_FILL}"], [fill="{RECEIVER_FILL}"]'  # the node of the step and its receivers
     script = f"""<script>
 (function() {{
   var root = document.getElementById("{uid}");
@@ -76,9 +79,18 @@ def player_html(player: StepThrough, page: bool = False) -> str:
   var k = 0;
   var box = root.querySelector(".cr-box"), caption = root.querySelector(".cr-caption");
   var slider = root.querySelector("input[type=range]"), count = root.querySelector(".cr-count");
+  function follow() {{  // a frame wider than the box: scroll the nodes of this step into the middle
+    if (box.scrollWidth <= box.clientWidth) return;
+    var lo = Infinity, hi = -Infinity, left = box.getBoundingClientRect().left - box.scrollLeft;
+    box.querySelectorAll({_script_json(focus)}).forEach(function(e) {{
+      var r = e.getBoundingClientRect(); lo = Math.min(lo, r.left - left); hi = Math.max(hi, r.right - left);
+    }});
+    if (lo <= hi) box.scrollLeft = (lo + hi - box.clientWidth) / 2;
+  }}
   function show(j) {{
     k = Math.max(0, Math.min({n}, j));
     box.innerHTML = frames[k];
+    follow();
     caption.textContent = captions[k];
     slider.value = k; count.textContent = "step " + k + " of {n}";
   }}
