@@ -27,6 +27,7 @@ demo: $(STAMP)
 	@echo "  loss.png, boundary.png, network.png   the training run (plots)"
 	@echo "  graph.svg                             before training: the worst-fitted sample's loss and its gradients"
 	@echo "  neuron.svg, neuron_steps/backward.gif one neuron's graph, and backward step by step"
+	@echo "  neuron_steps/backward.html            the same steps as one page (open it in a browser; arrow keys step)"
 	@echo "  model.json, metrics.json              the trained model (nn.MLP.load) and its numbers"
 
 test: $(STAMP)
@@ -39,9 +40,24 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/nn_step.py
 
-notebook: $(STAMP)
+# JupyterLab on a working copy of the notebooks, so that autosaved outputs and a learner's edits never
+# touch the committed notebooks/. A copy is made only when missing: delete one to get it fresh.
+LEARNER := runs/notebooks
+NOTEBOOK_STAMP := $(VENV)/.notebook-installed
+# JupyterLab refuses to start as root (containers, cloud machines) unless told --allow-root.
+USER_ID ?= $(shell id -u)
+ALLOW_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
+
+$(NOTEBOOK_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebook]'
-	$(BIN)/jupyter lab notebooks/
+	touch $(NOTEBOOK_STAMP)
+
+$(LEARNER)/%.ipynb: | notebooks/%.ipynb
+	@mkdir -p $(@D)
+	cp notebooks/$*.ipynb $@
+
+notebook: $(NOTEBOOK_STAMP) $(patsubst notebooks/%,$(LEARNER)/%,$(wildcard notebooks/*.ipynb))
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LEARNER)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

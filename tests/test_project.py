@@ -1,9 +1,16 @@
-"""The project itself: the right `autograd` is imported, notebooks are committed clean."""
+"""The project itself: the right `autograd` is imported, notebooks are committed clean, a learner's copies stay apart.
+
+The notebooks' cleanliness is read from git (what is staged and committed), never from the working files, so
+outputs JupyterLab autosaved into a working file cannot fail the tests; `make notebook` opens copies in runs/.
+"""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import autograd
 
@@ -16,17 +23,91 @@ def test_autograd_is_this_repos_package():
     assert hasattr(autograd, "Value") and hasattr(autograd, "gradcheck")
 
 
-def _tracked_notebooks() -> list[Path]:
-    out = subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return [ROOT / line for line in out.stdout.split()]
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def committed_notebooks(root: Path) -> dict[str, str]:
+    """Every tracked notebook as git holds it, staged (':path') and committed ('HEAD:path'); the working files
+    only outside a git checkout (an unpacked archive), where nothing else holds them."""
+    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True, text=True)
+    if inside.returncode != 0:
+        return {str(p.relative_to(root)): p.read_text() for p in sorted((root / "notebooks").glob("*.ipynb"))}
+    paths = _git(root, "ls-files", "*.ipynb").split()
+    return {f"{rev}:{path}": _git(root, "show", f"{rev}:{path}") for path in paths for rev in ("", "HEAD")}
+
+
+def cells_with_outputs(text: str) -> list[int]:
+    """Indexes of the notebook's cells that carry outputs or an execution count."""
+    return [i for i, cell in enumerate(json.loads(text)["cells"])
+            if cell.get("outputs") or cell.get("execution_count") is not None]
 
 
 def test_committed_notebooks_have_no_outputs():
-    for path in _tracked_notebooks():
-        notebook = json.loads(path.read_text())
-        dirty = [i for i, cell in enumerate(notebook["cells"])
-                 if cell.get("outputs") or cell.get("execution_count") is not None]
-        assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+    held = committed_notebooks(ROOT)
+    assert len(held) >= 7
+    for name, text in held.items():
+        dirty = cells_with_outputs(text)
+        assert not dirty, f"{name}: cells {dirty} carry outputs; clear them before committing"
+
+
+def _run_all_and_autosave(path: Path) -> None:
+    """What JupyterLab writes after Run All: an execution count and outputs in every code cell."""
+    notebook = json.loads(path.read_text())
+    for k, cell in enumerate(c for c in notebook["cells"] if c["cell_type"] == "code"):
+        cell["execution_count"] = k + 1
+        cell["outputs"] = [{"output_type": "display_data", "metadata": {},
+                            "data": {"text/plain": ["<viz.graph.Drawing>"], "image/png": "iVBORw0KGgo="}}]
+    path.write_text(json.dumps(notebook, indent=1))
+
+
+def test_outputs_saved_into_a_working_notebook_do_not_fail_the_check(tmp_path):
+    # A learner who opened notebooks/ directly and autosaved: the working file is dirty, git's copy is not.
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", "--local", str(ROOT), str(clone)], check=True)
+    working = clone / "notebooks" / "01_value_and_derivatives.ipynb"
+    _run_all_and_autosave(working)
+    assert cells_with_outputs(working.read_text())  # the working file now fails a check that read it
+    held = committed_notebooks(clone)
+    assert ":notebooks/01_value_and_derivatives.ipynb" in held
+    assert all(not cells_with_outputs(text) for text in held.values())
+    assert _git(clone, "status", "--porcelain").split() == ["M", "notebooks/01_value_and_derivatives.ipynb"]
+
+
+def _make(*args: str) -> str:
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_make_notebook_works_on_copies_made_only_when_missing(tmp_path):
+    learner = tmp_path / "notebooks"
+    name = "02_backprop_step_by_step.ipynb"
+    original = (ROOT / "notebooks" / name).read_bytes()
+    _make(f"LEARNER={learner}", str(learner / name))
+    copy = learner / name
+    assert copy.read_bytes() == original
+    _run_all_and_autosave(copy)  # the learner runs everything; JupyterLab autosaves into the copy
+    saved = copy.read_bytes()
+    _make(f"LEARNER={learner}", str(learner / name))  # the next `make notebook` keeps the learner's copy
+    assert copy.read_bytes() == saved and cells_with_outputs(saved.decode())
+    assert (ROOT / "notebooks" / name).read_bytes() == original
+    plan = _make("-n", "notebook", f"LEARNER={learner}").splitlines()
+    assert f"cp notebooks/{name} {copy}" not in plan
+    assert f"cp notebooks/01_value_and_derivatives.ipynb {learner}/01_value_and_derivatives.ipynb" in plan
+    assert plan[-1].split()[-1] == str(learner)  # JupyterLab opens the copies, not notebooks/
+
+
+def test_runs_folder_is_ignored_by_git():
+    check = subprocess.run(["git", "check-ignore", "-q", "runs/notebooks/01_value_and_derivatives.ipynb"], cwd=ROOT)
+    assert check.returncode == 0
+
+
+@pytest.mark.parametrize(("user_id", "allowed"), [("0", True), ("1000", False), (None, os.geteuid() == 0)])
+def test_make_notebook_allows_root_only_for_root(user_id, allowed):
+    # JupyterLab exits as root without --allow-root; nobody else should get the flag.
+    args = ["-n", "notebook"] + ([f"USER_ID={user_id}"] if user_id else [])
+    lab = [line for line in _make(*args).splitlines() if "jupyter lab" in line]
+    assert len(lab) == 1 and ("--allow-root" in lab[0].split()) == allowed
 
 
 def test_engine_core_imports_no_third_party_package():
@@ -35,3 +116,24 @@ def test_engine_core_imports_no_third_party_package():
             if line.startswith(("import ", "from ")) and not line.startswith(("from .", "from __future__")):
                 module = line.split()[1].split(".")[0]
                 assert module in sys.stdlib_module_names, f"{path.name}: {line}"
+
+
+@pytest.mark.parametrize("required", [False, True])
+def test_dot_tests_without_dot_are_left_out_in_one_line_or_fail_when_required(tmp_path, required):
+    # tmp_path as PATH: a machine without Graphviz (graphviz-pure is still found next to the interpreter).
+    env = {k: v for k, v in os.environ.items() if k != "CHAINRULE_REQUIRE_DOT"} | {"PATH": str(tmp_path)}
+    if required:
+        env["CHAINRULE_REQUIRE_DOT"] = "1"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+                          "tests/test_viz_render.py::test_each_renderer_is_installed"],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    said = [line for line in run.stdout.splitlines() if "renderer tests not run" in line]
+    if required:
+        assert run.returncode == 1 and not said
+        assert "1 passed, 1 error" in run.stdout
+        assert "CHAINRULE_REQUIRE_DOT=1 but `dot` (Graphviz) is not on PATH" in run.stdout
+    else:
+        assert run.returncode == 0 and "1 passed, 1 deselected" in run.stdout
+        assert said == ["Graphviz `dot` renderer tests not run: 1, because `dot` (Graphviz) is not on PATH; "
+                        "graphviz-pure rendered the rest. Install Graphviz to run them, as .ci/run does "
+                        "(CHAINRULE_REQUIRE_DOT=1 makes them required)."]

@@ -1,16 +1,19 @@
 """viz.graph: draw_graph as a graphviz.Digraph, shown in Jupyter and saved as SVG, PNG, PDF with both renderers."""
 
+import base64
+import io
+import re
 import xml.etree.ElementTree as ET
 
 import graphviz
 import pytest
 from PIL import Image
+from test_viz_render import BOTH
 from test_viz_stubs import MLP, check_image
 
 from autograd import Value
 from viz import draw_graph, to_dot, use_renderer
 
-BOTH = ["dot", "graphviz-pure"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -34,16 +37,29 @@ def test_draw_graph_is_a_digraph_with_the_same_source_as_to_dot():
 
 
 @pytest.mark.parametrize("name", BOTH)
-def test_jupyter_display_renders_svg(name):
+def test_jupyter_display_is_an_image_that_fits_the_width_trusted_or_not(name):
     try:
         use_renderer(name)
-        bundle = draw_graph(neuron())._repr_mimebundle_()
+        drawing = draw_graph(neuron())
+        bundle = drawing._repr_mimebundle_()
     finally:
         use_renderer(None)
+    assert set(bundle) == {"text/html", "image/svg+xml", "image/png"}
     svg = bundle["image/svg+xml"]
     texts = {t.text for t in ET.fromstring(svg).iter(SVG + "text")}
     assert {"o", "data 0.7071", "tanh", "w1", "data -3", "grad 0"} <= texts
     assert any("backward() not called yet" in (t or "") for t in texts)
+    # JupyterLab shows text/html trusted and untrusted (sanitized: an <img> with a data: URI stays) and its
+    # stylesheet leaves an <img> in HTML at max-width:100%; the SVG inside is the one above.
+    img = re.fullmatch(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="computation graph" style="([^"]+)">',
+                       bundle["text/html"])
+    assert base64.b64decode(img.group(1)).decode("utf-8") == svg
+    assert img.group(2) == "max-width:100%;height:auto"
+    with Image.open(io.BytesIO(bundle["image/png"])) as png:
+        assert png.format == "PNG" and png.width > png.height > 150
+    drawing.fit_width = False  # at its drawn size instead
+    assert "max-width:none" in drawing._repr_mimebundle_(include=["text/html"])["text/html"]
+    assert set(drawing._repr_mimebundle_(exclude=["image/png", "text/html"])) == {"image/svg+xml"}
 
 
 @pytest.mark.parametrize("name", BOTH)

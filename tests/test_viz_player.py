@@ -1,16 +1,21 @@
-"""viz.player: step_through frames (highlights, gradients so far), the Jupyter player, files and the GIF."""
+"""viz.player: step_through frames (highlights, gradients so far), the Jupyter player, files, the GIF and the page."""
 
+import base64
 import html
+import io
+import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 from PIL import Image
+from test_viz_render import BOTH
 from test_viz_steps import neuron
 from test_viz_stubs import check_image
 
 from autograd import Value
-from viz import step_through
+from viz import render_bytes, step_through
+from viz.cli import main
 from viz.style import HIGHLIGHT_FILL, RECEIVER_FILL
 
 
@@ -49,7 +54,7 @@ def test_neuron_frames_fill_in_gradients_in_backward_order():
     assert "grad ?" + "\\ " * 6 in player.dot(0)  # '-1.5' is 3 characters wider than '?'
 
 
-@pytest.mark.parametrize("name", ["dot", "graphviz-pure"])
+@pytest.mark.parametrize("name", BOTH)
 def test_frames_saved_as_png_and_svg(tmp_path, name):
     player = step_through(neuron(), renderer=name)
     pngs = player.save_frames(tmp_path / "png")
@@ -71,33 +76,125 @@ def test_gif_has_one_frame_per_step(tmp_path):
         assert len(gif.convert("RGB").getcolors(maxcolors=1 << 20)) > 20
 
 
-class _Collect(HTMLParser):
+class _Page(HTMLParser):
+    """What a page holds outside its scripts (all an untrusted notebook keeps), and the scripts themselves."""
+
     def __init__(self):
         super().__init__()
-        self.frames, self.ids, self.buttons, self.scripts, self.sliders = [], [], 0, 0, 0
+        self.scripts, self.imgs, self.ids, self.outside, self.styles, self.refs = [], [], [], [], {}, []
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if "class" in attrs and attrs["class"] == "cr-frame":
-            self.frames.append(attrs.get("style", ""))
+        self._in_script = tag == "script"
+        if tag == "script":
+            self.refs += [attrs[a] for a in ("src",) if a in attrs]
+            self.scripts.append("")
+            return
+        self.outside.append(f"<{tag}>")
+        self.refs += [v for a, v in attrs.items() if a in ("src", "href") and not v.startswith("data:")]
+        if tag == "img":
+            self.imgs.append(attrs)
         if "id" in attrs:
             self.ids.append(attrs["id"])
-        self.buttons += tag == "button"
-        self.scripts += tag == "script"
-        self.sliders += tag == "input" and attrs.get("type") == "range"
+        if "class" in attrs:
+            self.styles[attrs["class"]] = attrs.get("style", "")
+
+    def handle_endtag(self, tag):
+        self._in_script = self._in_script and tag != "script"
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+        elif data.strip():
+            self.outside.append(data.strip())
 
 
-def test_jupyter_player_is_self_contained_html_with_a_static_first_frame():
-    player = step_through(neuron())
-    page = player._repr_html_()
-    parsed = _Collect()
+def _parse(page: str) -> _Page:
+    parsed = _Page()
     parsed.feed(page)
-    assert len(parsed.frames) == 6 and parsed.frames[0] == "" and all("display:none" in s for s in parsed.frames[1:])
-    assert parsed.buttons == 2 and parsed.sliders == 1 and parsed.scripts == 1
-    assert len(parsed.ids) == len(set(parsed.ids))  # every frame's SVG ids were made unique
-    assert page.count("<svg") == 6 and "<?xml" not in page
-    assert "step 2: n = s + b, upstream grad 0.5" in page and "trust the notebook" in page
-    assert page != step_through(neuron())._repr_html_()  # two players on one page do not share ids
+    return parsed
+
+
+def _script_array(script: str, name: str) -> list:
+    return json.loads(re.search(rf"^ *var {name} = (.*);$", script, re.M).group(1))  # one line of JSON
+
+
+def _svg_sizes(svgs: list[str]) -> set:
+    return {re.search(r'<svg[^>]*? width="([^"]+)" height="([^"]+)" viewBox="([^"]+)"', s).groups() for s in svgs}
+
+
+def test_jupyter_shows_the_player_and_a_picture_where_scripts_do_not_run():
+    player = step_through(neuron())
+    bundle = player._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+    parsed = _parse(bundle["text/html"])
+    # Untrusted JupyterLab drops the <script>: what stays is one picture of frame 0 and how to trust the notebook,
+    # not the text of SVG frames run together.
+    assert "<svg>" not in parsed.outside and len(parsed.imgs) == 1
+    png = base64.b64decode(parsed.imgs[0]["src"].removeprefix("data:image/png;base64,"))
+    assert png == bundle["image/png"] == render_bytes(player.dot(0), "png")
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.width > 500 and "max-width:100%" in parsed.imgs[0]["style"]
+    text = " ".join(t for t in parsed.outside if not t.startswith("<"))
+    assert "\u201cTrust Notebook\u201d" in text and "command palette" in text and "JupyterLab 4" in text
+    assert "Trust Notebook" in bundle["text/plain"]
+    # Trusted, the script plays every frame and caption.
+    (script,) = parsed.scripts
+    frames, captions = _script_array(script, "frames"), _script_array(script, "captions")
+    assert captions == [player.caption(k) for k in range(6)] and len(frames) == 6
+    assert "step 2: n = s + b, upstream grad 0.5" in captions[2]
+    assert [html.unescape(f).count("grad -1.5") for f in frames] == [0, 0, 0, 0, 1, 1]
+    ids = [i for f in frames for i in re.findall(r'\bid="([^"]+)"', f)]
+    assert len(ids) == len(set(ids))  # every frame's SVG ids were made unique
+    assert bundle["text/html"] != step_through(neuron())._repr_mimebundle_()["text/html"]  # nor shared by 2 players
+
+
+def test_the_player_stays_legible_and_does_not_move_while_stepping():
+    player = step_through(neuron())
+    natural = [re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', player.svg(k)).groups() for k in range(6)]
+    assert len(set(natural)) > 1  # the drawn frames differ in size ...
+    parsed = _parse(player._repr_mimebundle_()["text/html"])
+    frames = _script_array(parsed.scripts[0], "frames")
+    widest, tallest = max(float(w) for w, _ in natural), max(float(h) for _, h in natural)
+    assert _svg_sizes(frames) == {(f"{widest:g}pt", f"{tallest:g}pt", f"0 0 {widest:g} {tallest:g}")}  # ... shown: not
+    style = dict(rule.split(":") for rule in re.search(r'style="([^"]+)"', frames[0]).group(1).split(";"))
+    px = widest * 4 / 3  # CSS px of Graphviz's points
+    assert style["width"] == "100%" and style["height"] == "auto"  # fit the width ...
+    assert float(style["max-width"].removesuffix("px")) == round(px)
+    assert float(style["min-width"].removesuffix("px")) >= round(0.85 * px)  # ... but never shrink below 85%
+    caption = parsed.styles["cr-caption"]
+    lines = max(len(player.caption(k).splitlines()) for k in range(6))
+    assert lines == 4 and f"height:{lines * 1.4:g}em" in caption and "line-height:1.4" in caption
+    assert "white-space:pre;" in caption and "monospace" in caption
+    # scrolled, a step brings its nodes into view: the script looks them up by the fills the frames give them
+    assert f'[fill=\\"{HIGHLIGHT_FILL}\\"], [fill=\\"{RECEIVER_FILL}\\"]' in parsed.scripts[0]
+    assert f'fill="{RECEIVER_FILL}"' in frames[0] and all(f'fill="{HIGHLIGHT_FILL}"' in f for f in frames[1:])
+
+
+def test_save_html_is_one_offline_page_stepped_by_the_arrow_keys(tmp_path):
+    player = step_through(neuron())
+    path = player.save_html(tmp_path / "backward.html")
+    assert path == tmp_path / "backward.html" and [p.name for p in tmp_path.iterdir()] == ["backward.html"]
+    page = path.read_text(encoding="utf-8")
+    parsed = _parse(page)
+    assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
+    assert parsed.refs == [] and "<link>" not in parsed.outside  # nothing fetched: works offline
+    (script,) = parsed.scripts
+    assert 'document.addEventListener("keydown"' in script and "ArrowLeft: -1, ArrowRight: 1" in script
+    assert len(_script_array(script, "frames")) == 6
+    assert "white-space:pre;" in parsed.styles["cr-caption"]  # the caption's columns stay aligned
+    with pytest.raises(ValueError, match="save_html: path must end in .html"):
+        player.save_html(tmp_path / "backward.png")
+    assert [p.name for p in tmp_path.iterdir()] == ["backward.html"]
+
+
+def test_chainrule_graph_steps_writes_the_page_too(tmp_path, capsys):
+    assert main(["graph", "tanh(w*x)", "x=0.5", "w=-1.2", "--out", str(tmp_path / "g.svg"),
+                 "--steps", str(tmp_path / "steps")]) == 0
+    assert "backward.html" in capsys.readouterr().out
+    frames = _script_array(_parse((tmp_path / "steps" / "backward.html").read_text()).scripts[0], "frames")
+    assert len(frames) == len(list((tmp_path / "steps").glob("step_*.svg"))) == 3
 
 
 def test_bad_arguments():

@@ -1,4 +1,7 @@
-"""viz.render: both renderers (Graphviz dot and graphviz-pure) for real, and the install help when neither exists."""
+"""viz.render: both renderers (Graphviz dot and graphviz-pure) for real, and the install help when neither exists.
+
+Tests of `dot` are marked needs_dot: conftest.py runs them where Graphviz is installed and .ci/run requires them.
+"""
 
 import io
 import xml.etree.ElementTree as ET
@@ -10,12 +13,13 @@ from viz import render
 from viz.render import RendererNotFoundError, RenderError, find_renderer, render_bytes, save_source, use_renderer
 
 SOURCE = 'digraph { rankdir=LR; a [shape=record label="{ a | data 2 | grad 0.5 }"]; b [label="b"]; a -> b }'
-BOTH = ["dot", "graphviz-pure"]
+needs_dot = pytest.mark.needs_dot
+BOTH = [pytest.param("dot", marks=needs_dot), "graphviz-pure"]  # imported by the other renderer tests
 
 
 @pytest.mark.parametrize("name", BOTH)
 def test_each_renderer_is_installed(name):
-    # CI installs dot with apt-get and graphviz-pure with pip; a missing one must fail here, loudly.
+    # graphviz-pure comes with the project; dot with Graphviz, which .ci/run installs and then requires.
     found = find_renderer(name)
     assert found.name == name and found.path
 
@@ -79,18 +83,28 @@ def test_no_renderer_gives_install_instructions(monkeypatch, tmp_path):
         find_renderer("dot")
 
 
-def test_dot_first_then_graphviz_pure(monkeypatch, tmp_path):
+@needs_dot
+def test_dot_comes_first_when_installed():
     assert find_renderer().name == "dot"
-    monkeypatch.setenv("PATH", str(tmp_path))  # no dot: graphviz-pure next to the interpreter is found
+
+
+def test_without_dot_on_path_graphviz_pure_is_found(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # graphviz-pure next to the interpreter is still found
     assert find_renderer().name == "graphviz-pure"
 
 
-def test_use_renderer_chooses_for_every_drawing():
+def test_use_renderer_chooses_for_every_drawing(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot: asking for it fails, and None undoes the asking
+    with pytest.raises(RendererNotFoundError):
+        find_renderer("dot")
     try:
         use_renderer("graphviz-pure")
         assert find_renderer().name == "graphviz-pure"
+        use_renderer("dot")
+        with pytest.raises(RendererNotFoundError, match="'dot' was asked for"):
+            find_renderer()
         use_renderer(None)
-        assert find_renderer().name == "dot"
+        assert find_renderer().name == "graphviz-pure"
         with pytest.raises(ValueError, match="use_renderer"):
             use_renderer("cairo")
     finally:

@@ -41,7 +41,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     if player is not None:
         frames = player.save_frames(steps_dir, format="png" if fmt == "pdf" else fmt)
         gif = player.save_gif(steps_dir / "backward.gif")
-        print(f"step-through: {len(frames)} frames in {steps_dir}/ and {gif}")
+        page = player.save_html(steps_dir / "backward.html")
+        print(f"step-through: {len(frames)} frames in {steps_dir}/, {gif} and {page} (one page, arrow keys step)")
     return 0
 
 
@@ -57,5 +58,5 @@ def add_graph_parser(sub, example: str, add_expression_arguments) -> None:
     graph.add_argument("--out", help="the file to write (default graph.svg); its folder is created")
     graph.add_argument("--format", choices=FORMATS, help="svg, png or pdf (default: from --out's suffix, else svg)")
     graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left-to-right or top-to-bottom")
-    graph.add_argument("--steps", metavar="DIR", help="also write one frame per chain-rule step, and a GIF, to DIR")
+    graph.add_argument("--steps", metavar="DIR", help="also write the backward frames, a GIF and an HTML page to DIR")
     graph.set_defaults(run=cmd_graph)

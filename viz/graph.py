@@ -11,11 +11,37 @@ import graphviz
 from autograd import Value
 
 from .dot import Options, body_of
+from .html import img_tag
 from .render import FORMATS, dot_binary, render_bytes, save_source
 
 
 class Drawing(graphviz.Digraph):
-    """A graphviz.Digraph rendered by whichever renderer is installed (Graphviz ``dot``, else ``graphviz-pure``)."""
+    """A graphviz.Digraph rendered by whichever renderer is installed (Graphviz ``dot``, else ``graphviz-pure``).
+
+    In Jupyter it shows scaled down to the output's width; ``fit_width = False`` shows it at its drawn size.
+    """
+
+    fit_width = True
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict:
+        # JupyterLab shows image/svg+xml as an <img> that nothing scales, and not at all when the notebook is
+        # untrusted; an <img> of the SVG in text/html is scaled to the width by JupyterLab's own stylesheet and
+        # shown trusted or not. SVG and PNG are there too, for front ends that show no HTML.
+        wanted = set(include) if include is not None else {"text/html", "image/svg+xml", "image/png"}
+        wanted -= set(exclude or ())
+        bundle: dict = {}
+        if wanted & {"text/html", "image/svg+xml"}:
+            svg = self.pipe("svg")
+            if "text/html" in wanted:
+                bundle["text/html"] = img_tag(svg, "image/svg+xml", "computation graph", self.fit_width)
+            if "image/svg+xml" in wanted:
+                bundle["image/svg+xml"] = svg.decode("utf-8")
+        if "image/png" in wanted:
+            bundle["image/png"] = self.pipe("png")
+        others = wanted - {"text/html", "image/svg+xml", "image/png"}
+        if others:  # e.g. image/jpeg: graphviz asks self.pipe, which picks the renderer
+            bundle.update(super()._repr_mimebundle_(include=others))
+        return bundle
 
     def pipe(self, format: str | None = None, renderer=None, formatter=None, neato_no_op=None,  # noqa: A002
              quiet: bool = False, *, engine: str | None = None, encoding: str | None = None) -> bytes | str:

@@ -1,12 +1,9 @@
-"""step_through: backward as a sequence of drawn frames, played in Jupyter (no widgets) or saved as files or a GIF."""
+"""step_through: backward as a sequence of drawn frames, played in Jupyter (no widgets), saved as files, GIF or page."""
 
 from __future__ import annotations
 
-import html
 import io
-import itertools
 import os
-import re
 from pathlib import Path
 
 from autograd import Value
@@ -15,10 +12,9 @@ from .dot import Frame, Options, source, statements
 from .fmt import format_number
 from .graph import Drawing
 from .graphdata import GraphData
+from .player_html import TRUST_HELP, player_html, player_page
 from .render import render_bytes
 from .steps import Step, backward_steps
-
-_ids = itertools.count()
 
 
 class StepThrough:
@@ -47,6 +43,7 @@ class StepThrough:
             for node, g in grads.items():
                 self.widths[node] = max(self.widths.get(node, 1), len(format_number(g)))
         self._svgs: dict = {}
+        self._pngs: dict = {}
 
     def __len__(self) -> int:
         return len(self.steps) + 1
@@ -125,8 +122,35 @@ class StepThrough:
         frames[0].save(path, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
         return path
 
-    def _repr_html_(self) -> str:
-        return player_html(self)
+    def png(self, k: int) -> bytes:
+        """Frame ``k`` with its caption as PNG bytes (the picture an untrusted notebook shows)."""
+        self._check(k)
+        if k not in self._pngs:
+            self._pngs[k] = render_bytes(self.dot(k), "png", self.renderer)
+        return self._pngs[k]
+
+    def save_html(self, path: str | os.PathLike) -> Path:
+        """Write the player as one self-contained HTML page at ``path`` (offline; arrow keys step); return the path."""
+        path = Path(path)
+        if path.suffix.lower() not in (".html", ".htm"):
+            raise ValueError(f"save_html: path must end in .html, got {str(path)!r}")
+        page = player_page(self)
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict:
+        # text/html is the player (JupyterLab also shows it untrusted, sanitized: then a PNG of frame 0 and how
+        # to trust the notebook); image/png and text/plain are for front ends that show no HTML.
+        wanted = set(include) if include is not None else {"text/html", "image/png", "text/plain"}
+        wanted -= set(exclude or ())
+        bundle = {}
+        if "text/html" in wanted:
+            bundle["text/html"] = player_html(self)
+        if "image/png" in wanted:
+            bundle["image/png"] = self.png(0)
+        if "text/plain" in wanted:
+            bundle["text/plain"] = f"backward of {self.root.label or 'the output'} in {len(self)} frames. {TRUST_HELP}"
+        return bundle
 
 
 def statements_of(dot_source: str) -> list[str]:
@@ -136,58 +160,6 @@ def statements_of(dot_source: str) -> list[str]:
 
 
 def step_through(root: Value, rankdir: str = "LR", max_nodes: int = 100, renderer: str | None = None) -> StepThrough:
-    """Backward of ``root`` frame by frame: a Jupyter player (prev/next, slider), savable as PNG/SVG files or a GIF."""
+    """Backward of ``root`` frame by frame: a Jupyter player (prev/next, slider, arrow keys), savable as PNG/SVG
+    files, a GIF or one HTML page."""
     return StepThrough(root, rankdir=rankdir, max_nodes=max_nodes, renderer=renderer)
-
-
-def _inline_svg(svg: str, prefix: str) -> str:
-    """SVG text fit to sit inside HTML next to other frames: no XML prolog, ids made unique."""
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r'\bid="([^"]*)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]*)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
-    svg = re.sub(r'href="#([^"]*)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
-    return svg.replace("<svg", '<svg style="max-width:100%;height:auto"', 1)
-
-
-def player_html(player: StepThrough) -> str:
-    """Self-contained HTML + JS: every frame inline, prev/next buttons and a slider; the first frame without JS."""
-    uid = f"chainrule-steps-{os.getpid()}-{next(_ids)}"
-    n = len(player) - 1
-    frames = []
-    for k in range(len(player)):
-        hidden = "" if k == 0 else ' style="display:none"'
-        frames.append(
-            f'<div class="cr-frame"{hidden}><pre style="margin:4px 0;font-size:12px;white-space:pre-wrap">'
-            f"{html.escape(player.caption(k))}</pre>{_inline_svg(player.svg(k), f'{uid}-{k}-')}</div>"
-        )
-    button = 'style="padding:2px 10px;margin-right:4px"'
-    controls = (
-        f'<div class="cr-controls" style="display:none;align-items:center;gap:6px;margin:4px 0">'
-        f'<button {button} data-go="-1">&#9664; prev</button><button {button} data-go="1">next &#9654;</button>'
-        f'<input type="range" min="0" max="{n}" value="0" style="width:240px">'
-        f'<span class="cr-count">step 0 of {n}</span></div>'
-    )
-    note = (
-        '<p class="cr-nojs" style="color:#92400e;font-size:12px">Showing step 0 only: the buttons need JavaScript '
-        "(trust the notebook), or save the frames with .save_frames(folder) or .save_gif(path).</p>"
-    )
-    script = f"""<script>
-(function() {{
-  var root = document.getElementById("{uid}");
-  if (!root) return;
-  var frames = root.querySelectorAll(".cr-frame"), slider = root.querySelector("input[type=range]");
-  var count = root.querySelector(".cr-count"), k = 0;
-  function show(j) {{
-    k = Math.max(0, Math.min({n}, j));
-    for (var i = 0; i < frames.length; i++) frames[i].style.display = (i === k) ? "" : "none";
-    slider.value = k; count.textContent = "step " + k + " of {n}";
-  }}
-  root.querySelectorAll("button[data-go]").forEach(function(b) {{
-    b.addEventListener("click", function() {{ show(k + parseInt(b.getAttribute("data-go"), 10)); }});
-  }});
-  slider.addEventListener("input", function() {{ show(parseInt(slider.value, 10)); }});
-  root.querySelector(".cr-controls").style.display = "flex";
-  root.querySelector(".cr-nojs").style.display = "none";
-}})();
-</script>"""
-    return f'<div id="{uid}" style="font-family:sans-serif">{controls}{note}{"".join(frames)}</div>{script}'
