@@ -1,4 +1,8 @@
-"""Formulas as text ("tanh(w*x + b)") turned into functions over Values, through an ast whitelist."""
+"""Formulas as text ("tanh(w*x + b)") turned into functions over Values, through an ast whitelist.
+
+The errors, each one line: parse raises ExpressionError (TypeError for a text that is not a str);
+bind raises ExpressionError; evaluating raises ExpressionError or the engine's DomainError.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ class Expression:
         return self.text
 
     def __call__(self, *values: Value) -> Value:
-        """The formula applied to one Value (or number) per variable, in ``variables`` order."""
+        """The formula applied to one Value (or number) per variable, in ``variables`` order; always a Value."""
         if len(values) != len(self.variables):
             names = ", ".join(self.variables)
             raise ExpressionError(f"expected {len(self.variables)} values ({names}), got {len(values)}")
