@@ -116,7 +116,9 @@ def _check_depth(tree: ast.AST) -> None:
 
 
 def _shorten(text: str, limit: int = 60) -> str:
-    """``text`` cut to ``limit`` characters for a one-line message."""
+    """``text`` for a one-line message: control characters escaped, cut to about ``limit`` characters."""
+    if not text.isprintable():
+        text = repr(text)[1:-1]
     return text if len(text) <= limit else f"{text[:limit - 20]}...{text[-10:]} ({len(text)} characters)"
 
 

@@ -49,6 +49,12 @@ def run(text: str) -> Value | None:
 @given(st.text(max_size=60))
 def test_random_strings_raise_only_documented_errors(text):
     run(text)
+    try:  # the same text as a value from the command line
+        (x,) = parse("x").bind({"x": text})
+    except ExpressionError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert math.isfinite(x.data) and x.data == float(text)
 
 
 @settings(max_examples=1000, deadline=None)
