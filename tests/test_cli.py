@@ -2,8 +2,11 @@
 
 import json
 import math
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +20,12 @@ from viz.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
+ENV = {"PATH": "/usr/bin:/bin", "TQDM_DISABLE": "1", "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+
+
 def chainrule(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "viz.cli", *args], capture_output=True, text=True, timeout=300,
-                          cwd=cwd or ROOT, env={"PATH": "/usr/bin:/bin", "TQDM_DISABLE": "1", "MPLBACKEND": "Agg"})
+                          cwd=cwd or ROOT, env=ENV)
 
 
 def test_train_defaults_reproduce_micrograds_demo(tmp_path):
@@ -93,39 +99,129 @@ def test_gradcheck_exit_status_0_when_it_passes_1_when_it_does_not(capsys):
     assert "FAIL" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["gradcheck", "foo(x)", "x=1"], "unknown function 'foo'"),
-    (["gradcheck", "x*y", "x=1"], "missing value for y"),
-    (["gradcheck", "x", "x=1", "y=2"], "value given for y"),
-    (["gradcheck", "x", "x=abc"], "x=abc is not a number"),
-    (["gradcheck", "x +", "x=1"], "syntax error"),
-    (["gradcheck", "__import__('os').getcwd()"], "unknown function '__import__("),
-    (["gradcheck", "x", "x1"], "expected name=value"),
-    (["graph", "log(x)", "x=-1"], "log: input must be > 0"),
-    (["graph", "x", "x=1", "--out", "g.gif"], None),
-    (["train", "--dataset", "spiral", "--loss", "hinge"], "use --loss ce"),
-    (["train", "--dataset", "sine", "--loss", "hinge"], "use --loss mse"),
-    (["train", "--hidden", "16,x"], "expected sizes like 16,16"),
-    (["train", "--val", "1.5"], "fraction"),
-    (["train", "--lr", "-1"], "positive"),
-])
-def test_bad_input_is_one_line_and_exit_status_2(args, message, tmp_path):
-    run = chainrule(*args, cwd=tmp_path)
-    assert run.returncode == 2, (run.stdout, run.stderr)
-    assert "Traceback" not in run.stderr
-    error = [line for line in run.stderr.splitlines() if "error" in line]
-    assert len(error) == 1
-    if message:
-        assert message in error[0]
+DEEP = 1200
+# Hostile input through the real command: (name, arguments, exit status, what the one stderr line says).
+# In the arguments, {tmp} is a folder prepared by `hostile_runs`: dir.svg/ and run/model.json/ are
+# directories, file.txt is a file, full.svg and full/loss.png lead to /dev/full (every write: ENOSPC).
+HOSTILE = [
+    ("constant", ["graph", "1+2", "--out", "{tmp}/c.svg"], 0, None),
+    ("constant gradcheck", ["gradcheck", "2"], 2, "'2' has no variables"),
+    ("1,000 terms", ["gradcheck", "x" + "+x" * 1000, "x=1"], 2, "too deeply nested"),
+    ("power tower", ["graph", "x" + "**x" * 999, "x=1"], 2, "too deeply nested"),
+    ("1,200 unary minus", ["graph", "-" * DEEP + "x", "x=1"], 2, "too deeply nested"),
+    ("--x is an option", ["graph", "--x", "x=1"], 2, "unrecognized arguments: --x (a formula starting with '-'"),
+    ("400-digit integer", ["graph", "1" * 400 + "*x", "x=1"], 2, "is not a finite float"),
+    ("17,000 characters", ["graph", "x+0." + "1" * 17_000, "x=1", "--out", "{tmp}/long.svg"], 0, None),
+    ("17,000-character name", ["graph", "y" * 17_000, "y" * 17_000 + "=1", "--out", "{tmp}/name.svg"], 0, None),
+    ("SyntaxWarning", ["graph", "2if x else x", "x=1"], 2, "IfExp is not allowed"),
+    ("leading minus", ["graph", "-x*y", "x=1", "y=2", "--out", "{tmp}/minus.svg"], 0, None),
+    ("leading minus after --", ["gradcheck", "--eps", "1e-6", "--", "-x*y", "x=1", "y=2"], 0, None),
+    ("1e999", ["graph", "1e999*x", "x=1"], 2, "the number 1e999 is not a finite float"),
+    ("x=inf", ["graph", "x", "x=inf"], 2, "x=inf is not a finite number"),
+    ("sin(1e400)", ["graph", "sin(1e400)+x", "x=1"], 2, "the number 1e400 is not a finite float"),
+    ("sin of an overflow", ["graph", "sin(1e308*10)+x", "x=1"], 2, "sin: math domain error"),
+    ("unknown function", ["gradcheck", "foo(x)", "x=1"], 2, "unknown function 'foo'"),
+    ("no code run", ["gradcheck", "__import__('os').getcwd()"], 2, "unknown function '__import__("),
+    ("missing value", ["gradcheck", "x*y", "x=1"], 2, "missing value for y"),
+    ("not a number", ["gradcheck", "x", "x=abc"], 2, "x=abc is not a number"),
+    ("not name=value", ["gradcheck", "x", "x1"], 2, "expected name=value"),
+    ("domain", ["graph", "log(x)", "x=-1"], 2, "log: input must be > 0"),
+    ("bad format", ["graph", "x", "x=1", "--out", "{tmp}/g.gif"], 2, "--format must be one of"),
+    ("unknown option", ["train", "--colour", "red"], 2, "unrecognized arguments: --colour red"),
+    ("wrong loss", ["train", "--dataset", "spiral", "--loss", "hinge"], 2, "use --loss ce"),
+    ("bad fraction", ["train", "--val", "1.5"], 2, "fraction"),
+    ("/proc", ["graph", "x", "x=1", "--out", "/proc/g.svg"], 1, "cannot write /proc/g.svg"),
+    ("--out a directory", ["graph", "x", "x=1", "--out", "{tmp}/dir.svg"], 1, "dir.svg: it is a directory"),
+    ("--out under a file", ["train", "--out", "{tmp}/file.txt/run"], 1, "cannot write {tmp}/file.txt/run"),
+    ("model.json a directory", ["train", "--out", "{tmp}/run"], 1, "run/model.json: it is a directory"),
+    ("disk full", ["graph", "x", "x=1", "--out", "{tmp}/full.svg"], 1, "full.svg: No space left on device"),
+    ("disk full after training", ["train", "--n", "20", "--epochs", "2", "--quiet", "--out", "{tmp}/full"], 1,
+     "full/loss.png: No space left on device"),
+]
+FULL = Path("/dev/full")  # Linux's always-full device: a real ENOSPC from the kernel, not a simulated one
 
 
-def test_out_in_a_place_that_cannot_be_a_folder(tmp_path):
-    blocker = tmp_path / "file.txt"
-    blocker.write_text("in the way")
-    for args in (["train", "--out", str(blocker / "run")], ["graph", "x", "x=1", "--out", str(blocker / "g.svg")]):
-        run = chainrule(*args)
-        assert run.returncode == 2 and "cannot create" in run.stderr and "Traceback" not in run.stderr
-    assert blocker.read_text() == "in the way"
+@pytest.fixture(scope="module")
+def hostile_runs(tmp_path_factory):
+    """Every HOSTILE case, run at once (they are independent processes): the folder and the runs by name."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    (tmp / "dir.svg").mkdir()
+    (tmp / "file.txt").write_text("in the way")
+    (tmp / "run" / "model.json").mkdir(parents=True)
+    (tmp / "full").mkdir()
+    if FULL.exists():
+        (tmp / "full.svg").symlink_to(FULL)
+        (tmp / "full" / "loss.png").symlink_to(FULL)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        runs = list(pool.map(lambda case: chainrule(*(a.replace("{tmp}", str(tmp)) for a in case[1]), cwd=tmp),
+                             HOSTILE))
+    return tmp, dict(zip((case[0] for case in HOSTILE), runs))
+
+
+@pytest.mark.parametrize("name, args, status, message", HOSTILE, ids=[case[0] for case in HOSTILE])
+def test_hostile_input_exit_status_and_one_line_never_a_traceback(hostile_runs, name, args, status, message):
+    if name.startswith("disk full") and not FULL.exists():
+        pytest.skip("needs /dev/full (Linux)")
+    tmp, runs = hostile_runs
+    run = runs[name]
+    assert run.returncode == status, (run.stdout, run.stderr[-500:])
+    assert "Traceback" not in run.stderr and "Warning" not in run.stderr
+    if status == 0:
+        assert run.stderr == ""
+        return
+    assert len(run.stderr.splitlines()) == 1 and run.stderr.endswith("\n"), run.stderr
+    assert run.stderr.startswith(f"chainrule {args[0]}: error: ") and len(run.stderr) < 400
+    assert message.replace("{tmp}", str(tmp)) in run.stderr
+
+
+def test_hostile_successes_draw_what_they_say(hostile_runs):
+    tmp, runs = hostile_runs
+    assert runs["constant"].stdout.splitlines() == ["1+2 = 3", f"graph: {tmp}/c.svg"]
+    assert (tmp / "c.svg").read_text().count('class="node"') == 1  # a constant is a one-node graph
+    assert "d/dx = -2" in runs["leading minus"].stdout and "d/dy = -1" in runs["leading minus"].stdout
+    assert "passed" in runs["leading minus after --"].stdout
+    long_title = (tmp / "long.svg").read_text()
+    assert "x+0.111" in long_title and "1" * 200 not in long_title and "\u2026" in long_title  # shortened to draw
+    assert "y" * 200 not in (tmp / "name.svg").read_text()
+    assert (tmp / "file.txt").read_text() == "in the way"
+    if FULL.exists():  # the model and metrics come before the pictures, and no temporary file is left
+        assert {p.name for p in (tmp / "full").iterdir()} == {"graph.svg", "model.json", "metrics.json", "loss.png"}
+
+
+def test_stdout_that_cannot_be_written(tmp_path):
+    if not FULL.exists():
+        pytest.skip("needs /dev/full (Linux)")
+    with FULL.open("w") as full:
+        run = subprocess.run([sys.executable, "-m", "viz.cli", "graph", "x", "x=1", "--out", str(tmp_path / "g.svg")],
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, cwd=ROOT, env=ENV)
+    assert run.returncode == 1 and run.stderr == "chainrule graph: error: No space left on device\n"
+
+
+def test_ctrl_c_during_training_writes_the_model_so_far_and_exits_130(tmp_path):
+    command = [sys.executable, "-m", "viz.cli", "train", "--epochs", "100000", "--quiet", "--out", str(tmp_path)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=ENV)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "graph.svg").exists() and time.monotonic() < deadline:  # drawn just before training
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert stderr.startswith("chainrule train: interrupted after ") and len(stderr.splitlines()) == 1, stderr
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["interrupted"] is True and 1 <= metrics["epochs_run"] < 100000
+    assert len(nn.MLP.load(tmp_path / "model.json").parameters()) == metrics["parameters"]
+
+
+def test_train_out_leaves_unrelated_files_alone(tmp_path):
+    (tmp_path / "notes.txt").write_bytes(b"mine\n")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "model.json").write_text("{}")
+    run = chainrule("train", "--n", "20", "--epochs", "2", "--quiet", "--out", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "notes.txt").read_bytes() == b"mine\n" and (tmp_path / "old" / "model.json").read_text() == "{}"
+    written = {"loss.png", "boundary.png", "network.png", "graph.svg", "model.json", "metrics.json"}
+    assert {p.name for p in tmp_path.iterdir()} == written | {"notes.txt", "old"}  # and no temporary file left
 
 
 @pytest.mark.parametrize("command", [[], ["train"], ["graph"], ["gradcheck"]])

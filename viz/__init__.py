@@ -1,20 +1,30 @@
 """chainrule's pictures: computation graphs (graphviz), backward step by step, and training plots (matplotlib)."""
 
-from .activations import plot_activations
-from .boundary import plot_decision_boundary
-from .dot import to_dot
-from .fmt import format_number
-from .graph import Drawing, draw_graph
-from .loss import overfit_region, plot_loss
-from .lr import plot_lr_comparison, rate_runs
-from .network import plot_network
-from .player import StepThrough, step_through
-from .render import RendererNotFoundError, RenderError, find_renderer, render_bytes, use_renderer
-from .steps import Contribution, Step, backward_steps
+from __future__ import annotations
 
-__all__ = [
-    "Contribution", "Drawing", "RenderError", "RendererNotFoundError", "Step", "StepThrough", "backward_steps",
-    "draw_graph", "find_renderer", "format_number", "overfit_region", "plot_activations", "plot_decision_boundary",
-    "plot_loss", "plot_lr_comparison", "plot_network", "rate_runs", "render_bytes", "step_through", "to_dot",
-    "use_renderer",
-]
+import importlib
+
+# Where each public name lives. Each is imported on first use, so that `chainrule gradcheck`, an error
+# or --help starts without loading matplotlib (about a second).
+_HOME = {
+    "plot_activations": "activations", "plot_decision_boundary": "boundary", "to_dot": "dot",
+    "format_number": "fmt", "Drawing": "graph", "draw_graph": "graph", "overfit_region": "loss",
+    "plot_loss": "loss", "plot_lr_comparison": "lr", "rate_runs": "lr", "plot_network": "network",
+    "StepThrough": "player", "step_through": "player", "RendererNotFoundError": "render", "RenderError": "render",
+    "find_renderer": "render", "render_bytes": "render", "use_renderer": "render", "Contribution": "steps",
+    "Step": "steps", "backward_steps": "steps",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    """The public name ``name``, imported from its module the first time it is asked for."""
+    if name not in _HOME:
+        raise AttributeError(f"module 'viz' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})

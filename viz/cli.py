@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from autograd import DomainError
 from autograd.expression import ExpressionError, parse
 
-from .cli_common import UsageError, assignments
+from .cli_common import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, UsageError, WriteError, assignments
+
+BAD_INPUT = (UsageError, ExpressionError, DomainError, ValueError, TypeError, ArithmeticError)
+FORMULA_COMMANDS = ("graph", "gradcheck")
+_OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=.*)?", re.DOTALL)
+_MARK = "\0"  # no command-line argument can hold a NUL character: it marks what _protect_formula wrapped
+DASH_HELP = ("An expression may start with '-' (\"-x*y\"); after '--' every argument is the expression or "
+             "a value, so options go before it.")
 
 EXAMPLES = {
     "train": "chainrule train                       # micrograd's demo: moons, MLP(2,[16,16,1]), hinge, SGD\n"
@@ -26,6 +37,8 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
     expression = parse(args.expression)
     leaves = expression.bind(assignments(args.values))
+    if not leaves:
+        raise UsageError(f"{args.expression!r} has no variables: there is no gradient to check")
     report = gradcheck(expression, leaves, eps=args.eps, raise_exception=False)
     print(f"{args.expression} at {', '.join(f'{v.label}={v.data:g}' for v in leaves)}")
     print(report)
@@ -33,14 +46,25 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("expression", help="a formula: numbers, names, + - * / **, unary minus and "
-                        "exp log sqrt tanh sigmoid relu leaky_relu sin cos abs; constants pi, e")
+    from autograd import FUNCTIONS
+
+    parser.add_argument("expression", help="a formula: numbers, names, + - * / **, unary minus and the functions "
+                        f"{' '.join(FUNCTIONS)}; constants pi, e; a formula "
+                        "without variables is a one-node graph. " + DASH_HELP)
     parser.add_argument("values", nargs="*", metavar="name=value", help="one value per variable")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, exit status 2 (argparse adds the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the error and where help is, on one line, and exit with status 2."""
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand, each with an example in its help."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="chainrule",
         description="Train small networks, draw computation graphs with their gradients, check derivatives.",
         epilog="examples:\n  " + "\n  ".join("\n".join(EXAMPLES.values()).splitlines()),
@@ -64,18 +88,73 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; bad input is one line on stderr and exit status 2, never a traceback."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _protect_formula(argv: list[str]) -> list[str]:
+    """Mark the arguments of graph and gradcheck that start with '-' but are no option, as "-x*y".
+
+    argparse takes any such argument for an unknown option. These subcommands have no one-dash option
+    but -h, and every --name option takes a value; so an argument that starts with '-', is not shaped
+    like --name[=value] and does not follow an option is the expression (or a value). A leading NUL
+    makes argparse see a positional; _unmark removes it.
+    """
+    if not argv or argv[0] not in FORMULA_COMMANDS:
+        return argv
+    out = argv[:1]
+    for i, arg in enumerate(argv[1:], 1):
+        if arg == "--":
+            return out + argv[i:]
+        follows_option = bool(_OPTION.fullmatch(argv[i - 1])) and "=" not in argv[i - 1] and argv[i - 1] != "--help"
+        is_formula = arg.startswith("-") and arg not in ("-", "-h") and not _OPTION.fullmatch(arg)
+        out.append(_MARK + arg if is_formula and not follows_option else arg)
+    return out
+
+
+def _unmark(args: argparse.Namespace) -> argparse.Namespace:
+    if hasattr(args, "expression"):
+        args.expression = args.expression.removeprefix(_MARK)
+        args.values = [value.removeprefix(_MARK) for value in args.values]
+    return args
+
+
+def _one_line(exc: BaseException) -> str:
+    """The exception's message on one line (a renderer's message can span several)."""
+    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+
+
+def _quiet_broken_stdout() -> None:
+    """If stdout fails (a closed pipe, a full disk), send it to devnull: else Python reports it again at exit."""
     try:
-        return args.run(args)
-    except (UsageError, ExpressionError, DomainError, ValueError, TypeError) as exc:
-        print(f"chainrule {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        sys.stdout.flush()
+    except OSError:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command: one line on stderr and exit status 2 for bad input, 1 for a fault, 130 for Ctrl-C."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    prog = "chainrule" + (f" {argv[0]}" if argv and argv[0] in ("train", *FORMULA_COMMANDS) else "")
+    try:
+        args, unknown = build_parser().parse_known_args(_protect_formula(argv))
+        if unknown:  # reported here, not by argparse, to name the subcommand and say where formulas go
+            hint = " (a formula starting with '-' goes after --)" if argv[0] in FORMULA_COMMANDS else ""
+            raise UsageError(f"unrecognized arguments: {' '.join(unknown)[:200]}{hint}")
+        args = _unmark(args)
+        status = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe on stdout is reported here, as any other fault
+        return status
     except KeyboardInterrupt:
-        print(f"chainrule {args.command}: interrupted", file=sys.stderr)
-        return 130
+        message, status = "interrupted", EXIT_INTERRUPTED
+    except BAD_INPUT as exc:
+        message, status = f"error: {_one_line(exc)}", EXIT_BAD_INPUT
+    except WriteError as exc:
+        message, status = f"error: {_one_line(exc)}", EXIT_FAULT
+    except OSError as exc:  # stdout failing (a closed pipe, a full disk), or another fault of the machine
+        _quiet_broken_stdout()
+        message, status = f"error: {exc.strerror or _one_line(exc)}", EXIT_FAULT
+    except Exception as exc:  # noqa: BLE001 - a fault of the machine (no renderer, no memory): still one line
+        message, status = f"error: {type(exc).__name__}: {_one_line(exc)}", EXIT_FAULT
+    print(f"{prog}: {message}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

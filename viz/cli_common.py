@@ -1,14 +1,23 @@
-"""What the `chainrule` subcommands share: the usage error, name=value pairs, and output paths."""
+"""What the `chainrule` subcommands share: the two kinds of error, name=value pairs, and output paths."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+import contextlib
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+# What the exit status says: 2 the input was bad, 1 the machine failed us (a full disk, a folder that
+# cannot be written, no renderer) or a check failed, 130 Ctrl-C. Each comes with one line on stderr.
+EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED = 2, 1, 130
 
 
 class UsageError(Exception):
     """Bad input on the command line: printed as one line, exit status 2."""
+
+
+class WriteError(Exception):
+    """A place that cannot be written (disk full, no permission, a directory in the way): one line, exit status 1."""
 
 
 def assignments(items: Sequence[str]) -> dict[str, str]:
@@ -24,13 +33,28 @@ def assignments(items: Sequence[str]) -> dict[str, str]:
     return result
 
 
-def writable_path(path: Path, what: str) -> Path:
-    """Create the folder that will hold ``path`` (or is ``path``); refuse a place that cannot be written."""
-    folder = path if what == "folder" else path.parent
+@contextlib.contextmanager
+def writing(path: Path | str) -> Iterator[Path | str]:
+    """Turn an OSError while writing ``path`` into a WriteError that names it (a full disk names no file)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        yield path
     except OSError as exc:
-        raise UsageError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write to {folder}: permission denied")
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def writable_path(path: Path, what: str) -> Path:
+    """Create the folder that will hold ``path`` (or is ``path``) and try it, before any work is done.
+
+    A file that is an existing directory is refused too. Trying a temporary file (deleted at once)
+    is what tells: permission bits say nothing to root, and /proc refuses new files to everyone.
+    """
+    folder = path if what == "folder" else path.parent
+    if what == "file" and path.is_dir():
+        raise WriteError(f"cannot write {path}: it is a directory")
+    if what == "folder" and path.exists() and not path.is_dir():
+        raise WriteError(f"cannot write {path}: it is a file, not a folder")
+    with writing(path):
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
     return path

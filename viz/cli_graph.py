@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cli_common import UsageError, assignments, writable_path
+from .cli_common import UsageError, assignments, writable_path, writing
 
 FORMATS = ("svg", "png", "pdf")
 
@@ -19,16 +19,16 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
     expression = parse(args.expression)
     leaves = expression.bind(assignments(args.values))
-    out_path = Path(args.out) if args.out else Path(f"graph.{args.format or 'svg'}")
-    fmt = args.format or out_path.suffix.lstrip(".").lower() or "svg"
+    given = Path(args.out) if args.out else Path(f"graph.{args.format or 'svg'}")
+    fmt = args.format or given.suffix.lstrip(".").lower() or "svg"
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    if out_path.suffix.lstrip(".").lower() != fmt:
-        out_path = out_path.with_suffix(f".{fmt}")
+    out_path = given if given.suffix.lstrip(".").lower() == fmt else given.with_suffix(f".{fmt}")
+    writable_path(given, "file")  # an --out that is a folder is refused, not turned into folder.svg
     writable_path(out_path, "file")
     steps_dir = writable_path(Path(args.steps), "folder") if args.steps else None
 
-    out = expression(*leaves)
+    out = expression(*leaves)  # a formula without variables gives a one-node graph
     out.label = out.label or "out"
     player = step_through(out) if steps_dir else None  # frames start from the graph before backward
     out.backward()
@@ -36,12 +36,15 @@ def cmd_graph(args: argparse.Namespace) -> int:
     width = max(len(leaf.label) for leaf in leaves) if leaves else 0
     for leaf in leaves:
         print(f"  d/d{leaf.label:<{width}} = {leaf.grad:.6g}")
-    draw_graph(out, rankdir=args.rankdir, title=args.expression).save(out_path, fmt)
+    drawing = draw_graph(out, rankdir=args.rankdir, title=args.expression)
+    with writing(out_path):
+        drawing.save(out_path, fmt)
     print(f"graph: {out_path}")
     if player is not None:
-        frames = player.save_frames(steps_dir, format="png" if fmt == "pdf" else fmt)
-        gif = player.save_gif(steps_dir / "backward.gif")
-        page = player.save_html(steps_dir / "backward.html")
+        with writing(steps_dir):
+            frames = player.save_frames(steps_dir, format="png" if fmt == "pdf" else fmt)
+            gif = player.save_gif(steps_dir / "backward.gif")
+            page = player.save_html(steps_dir / "backward.html")
         print(f"step-through: {len(frames)} frames in {steps_dir}/, {gif} and {page} (one page, arrow keys step)")
     return 0
 
@@ -55,7 +58,8 @@ def add_graph_parser(sub, example: str, add_expression_arguments) -> None:
         epilog="examples:\n  " + example.replace("\n", "\n  "), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_expression_arguments(graph)
-    graph.add_argument("--out", help="the file to write (default graph.svg); its folder is created")
+    graph.add_argument("--out", help="the file to write (default graph.svg); its folder is created; "
+                       "its suffix becomes the format's")
     graph.add_argument("--format", choices=FORMATS, help="svg, png or pdf (default: from --out's suffix, else svg)")
     graph.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="left-to-right or top-to-bottom")
     graph.add_argument("--steps", metavar="DIR", help="also write the backward frames, a GIF and an HTML page to DIR")

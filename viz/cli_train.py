@@ -6,10 +6,11 @@ import argparse
 import json
 import math
 import os
+import sys
 import time
 from pathlib import Path
 
-from .cli_common import UsageError, writable_path
+from .cli_common import EXIT_INTERRUPTED, UsageError, writable_path, writing
 
 DATASETS = ("moons", "circles", "xor", "spiral", "blobs", "line", "sine")
 REGRESSION = ("line", "sine")
@@ -130,29 +131,28 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     out = writable_path(Path(args.out or f"runs/{args.dataset}"), "folder")
     X, y, loss, k, output_activation = _data(args)
+    files = {"loss curves": out / "loss.png"}
+    if args.dataset not in REGRESSION and X.shape[1] == 2:
+        files["decision boundary"] = out / "boundary.png"
+    files.update({"network": out / "network.png", "graph": out / "graph.svg", "model": out / "model.json",
+                  "metrics": out / "metrics.json"})
+    for path in files.values():  # a folder where a file goes is refused before training, not after
+        writable_path(path, "file")
     model = nn.MLP(X.shape[1], [*args.hidden, k], activation=args.activation,
                    output_activation=output_activation, seed=args.seed)
     optimizer = _optimizer(args, model.parameters())
-    graph_path = out / "graph.svg"
-    _one_sample_graph(model, X, y, loss, graph_path)
+    with writing(files["graph"]):
+        _one_sample_graph(model, X, y, loss, files["graph"])
     started = time.perf_counter()
     try:
         history = nn.fit(model, (X, y), loss=loss, optimizer=optimizer, epochs=args.epochs, batch_size=args.batch_size,
                          validation=args.val or None, seed=args.seed, l2=args.l2, progress=not args.quiet)
     except nn.DivergedError as exc:
-        print(f"chainrule train: training diverged: {exc}")
+        print(f"chainrule train: training diverged: {exc}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    files = {"loss curves": out / "loss.png"}
-    plot_loss(history, log=True, title=f"{args.dataset}: loss per epoch").savefig(files["loss curves"], dpi=110)
-    if args.dataset not in REGRESSION and X.shape[1] == 2:
-        files["decision boundary"] = out / "boundary.png"
-        plot_decision_boundary(model, X, y, title=f"{args.dataset}: what the model predicts").savefig(
-            files["decision boundary"], dpi=110)
-    files.update({"network": out / "network.png", "graph": graph_path, "model": out / "model.json",
-                  "metrics": out / "metrics.json"})
-    plot_network(model, heatmaps=X.shape[1] == 2, X=X).savefig(files["network"], dpi=110)
-    model.save(files["model"])
+    if not history.records:
+        raise KeyboardInterrupt  # Ctrl-C within the first epoch: no trained model to write
     last = history.records[-1]
     metrics = {
         "dataset": args.dataset, "n": args.n, "noise": args.noise, "seed": args.seed, "hidden": args.hidden,
@@ -162,7 +162,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         "final": {key: value for key, value in last.items() if key != "epoch"},
         "interrupted": history.interrupted,
     }
-    _write_json(files["metrics"], metrics)
+    # The model and its numbers first: a disk that fills up while the pictures are drawn loses only pictures.
+    with writing(files["model"]):
+        model.save(files["model"])
+    with writing(files["metrics"]):
+        _write_json(files["metrics"], metrics)
+    with writing(files["loss curves"]):
+        plot_loss(history, log=True, title=f"{args.dataset}: loss per epoch").savefig(files["loss curves"], dpi=110)
+    if "decision boundary" in files:
+        with writing(files["decision boundary"]):
+            plot_decision_boundary(model, X, y, title=f"{args.dataset}: what the model predicts").savefig(
+                files["decision boundary"], dpi=110)
+    with writing(files["network"]):
+        plot_network(model, heatmaps=X.shape[1] == 2, X=X).savefig(files["network"], dpi=110)
     shape = f"MLP({model.nin}, {model.nouts})"
     print(f"trained {shape} ({len(model.parameters())} parameters) on {args.n} {args.dataset} points "
           f"in {seconds:.1f} s, {len(history)} epochs")
@@ -177,14 +189,22 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"files in {out}/:")
     for name, path in files.items():
         print(f"  {name:<18} {path}")
+    if history.interrupted:
+        print(f"chainrule train: interrupted after {len(history)} epochs; the files hold the model as it was then",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 
 def _write_json(path: Path, data: dict) -> None:
-    """Write atomically: a crash never leaves half a file."""
+    """Write atomically: a crash or a full disk never leaves half a file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=float) + "\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, default=float) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written temporary behind
+        raise
 
 
 def add_train_parser(sub, example: str) -> None:
@@ -203,7 +223,9 @@ def add_train_parser(sub, example: str) -> None:
     train.add_argument("--n", type=_positive(int), default=100, help="number of points (default 100)")
     train.add_argument("--noise", type=float, default=0.1, help="noise of the data set (default 0.1)")
     train.add_argument("--hidden", type=_hidden, default=[16, 16], help="hidden layer sizes (default 16,16)")
-    train.add_argument("--activation", choices=("relu", "tanh", "sigmoid"), default="relu",
+    from autograd import OPS  # the table's activations, without importing nn (numpy) to build the parser
+
+    train.add_argument("--activation", choices=[n for n, op in OPS.items() if op.activation], default="relu",
                        help="hidden activation (default relu)")
     train.add_argument("--loss", choices=LOSSES, default=None,
                        help="default: hinge for two classes, ce for more, mse for regression")
@@ -216,6 +238,7 @@ def add_train_parser(sub, example: str) -> None:
     train.add_argument("--val", type=_fraction, default=0.0, help="fraction held out for validation (default 0)")
     train.add_argument("--l2", type=float, default=1e-4, help="L2 penalty strength (default 1e-4)")
     train.add_argument("--seed", type=int, default=1337, help="seed of the data, the weights and shuffling")
-    train.add_argument("--out", help="the folder to write (default runs/DATASET); created if missing")
+    train.add_argument("--out", help="the folder to write (default runs/DATASET); created if missing; other files "
+                       "in it are left alone")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=cmd_train)

@@ -15,6 +15,13 @@ from .neurons import is_parameter, layer_of, neuron_name
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 NO_BACKWARD = "backward() not called yet: every grad is 0"
+# Longest text drawn: dot refuses a label over 16,384 characters, and a long one is unreadable anyway.
+MAX_LABEL, MAX_TITLE_LINE, MAX_TITLE_LINES = 60, 120, 12
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, the cut shown by an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 @dataclass
@@ -146,7 +153,11 @@ class _Emitter:
         order = ["parameter", "input", "computed", "output", "neuron"]
         kinds = [k for k in order if k in self.kinds_seen]
         lines = (title or "").split("\n")
-        caption = "\n".join(lines[1:] + ([frame.caption] if frame and frame.caption else [])) or None
+        if len(lines) > MAX_TITLE_LINES:
+            lines = [*lines[: MAX_TITLE_LINES - 1], f"\u2026 ({len(lines) - MAX_TITLE_LINES + 1} more lines)"]
+        lines += frame.caption.split("\n") if frame and frame.caption else []
+        lines = [shorten(line, MAX_TITLE_LINE) for line in lines]
+        caption = "\n".join(lines[1:]) or None
         return S.header(lines[0] or None, kinds, self._grad_scale() if self._by_grad() else None, caption)
 
     def _by_grad(self) -> bool:
@@ -221,7 +232,7 @@ class _Emitter:
         kind = self._kind(node)
         self.kinds_seen.add(kind)
         fill, border, _ = S.KINDS[kind]
-        fields = [escape_record(node.label)] if node.label else []
+        fields = [escape_record(shorten(node.label, MAX_LABEL))] if node.label else []
         if self.opts.show_data:
             fields.append("data " + format_number(node.data))
         if self.opts.show_grad:
@@ -253,7 +264,7 @@ class _Emitter:
         return "grad " + escape_record(text) + "\\ " * padding
 
     def _op_line(self, node) -> str:
-        text = S.op_text(node)
+        text = shorten(S.op_text(node), MAX_LABEL)
         role = self.frame.roles.get(node) if self.frame else None
         fill, border = (S.HIGHLIGHT_FILL, S.HIGHLIGHT) if role == "current" else (S.OP_FILL, S.OP_BORDER)
         if len(text) <= 2:
