@@ -37,14 +37,15 @@ def playground_panel(config: Config | None = None):
     step = w.Button(description="step", icon="step-forward", tooltip="train one epoch")
     reset = w.Button(description="reset", icon="undo", tooltip="back to epoch 0, the first weights")
 
-    def show_status(text: str) -> None:
-        status.value = f"<span style='font-family: monospace'>{html.escape(text)}</span>"
-        playing = controller.playing if "controller" in scope else False
+    def show_playing(playing: bool) -> None:
         play.description, play.icon = ("pause", "pause") if playing else ("play", "play")
 
-    scope = {}
+    def show_status(text: str) -> None:
+        status.value = f"<span style='font-family: monospace'>{html.escape(text)}</span>"
+        if text.startswith(("diverged", "stopped")):   # the training thread stopped itself
+            show_playing(False)
+
     controller = Controller(config, on_frame=lambda png: setattr(image, "value", png), on_status=show_status)
-    scope["controller"] = controller
 
     controls = {
         "dataset": w.Dropdown(options=list(DATASETS), value=config.dataset, description="data set", style=wide),
@@ -56,13 +57,13 @@ def playground_panel(config: Config | None = None):
         "hidden": w.Text(value=", ".join(map(str, config.hidden)), description="hidden layers", style=wide,
                          continuous_update=False, placeholder="e.g. 8, 8 (empty: none)"),
         "activation": w.Dropdown(options=ACTIVATIONS, value=config.activation, description="activation",
-                                 style=narrow),
+                                 style=narrow, layout=w.Layout(width="160px")),
         "lr": w.Dropdown(options=_with(LEARNING_RATES, config.lr), value=config.lr, description="learning rate",
-                         style=narrow),
+                         style=narrow, layout=w.Layout(width="175px")),
         "regularization": w.Dropdown(options=REGULARIZATIONS, value=config.regularization,
-                                     description="regularization", style=narrow),
+                                     description="regularization", style=narrow, layout=w.Layout(width="170px")),
         "reg_rate": w.Dropdown(options=_with(REGULARIZATION_RATES, config.reg_rate), value=config.reg_rate,
-                               description="rate", style=narrow),
+                               description="rate", style=narrow, layout=w.Layout(width="110px")),
     }
     features = {name: w.ToggleButton(value=name in config.features, description=name,
                                      layout=w.Layout(width="64px")) for name in FEATURES}
@@ -101,9 +102,14 @@ def playground_panel(config: Config | None = None):
             show_status(f"paused at epoch {controller.playground.epoch}")
         else:
             controller.play()
+        show_playing(controller.playing)
 
     play.on_click(on_play)
-    step.on_click(lambda _: controller.step())
+    def on_step(_):
+        controller.step()
+        show_playing(False)
+
+    step.on_click(on_step)
     reset.on_click(lambda _: controller.reset())
     add_layer.on_click(lambda _: change_layers(+1))
     remove_layer.on_click(lambda _: change_layers(-1))
