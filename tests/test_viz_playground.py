@@ -47,6 +47,8 @@ def test_config_checks_every_setting_by_name():
     for name, (value, message) in bad.items():
         with pytest.raises(ValueError, match=message):
             Config(**{name: value})
+    with pytest.raises(ValueError, match=r"unknown setting 'epochs'; the settings are dataset, n, noise"):
+        Config().replace(epochs=3)
     with pytest.raises(ValueError, match=r"input features: choose one of x1, x2, .*, sin x2; got 'x3'"):
         Config(features=["x3"])
 

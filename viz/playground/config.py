@@ -128,6 +128,10 @@ class Config:
 
     def replace(self, **changes) -> Config:
         """A checked copy with some settings changed."""
+        names = [f.name for f in dataclasses.fields(self)]
+        unknown = [name for name in changes if name not in names]
+        if unknown:
+            raise ValueError(f"unknown setting {unknown[0]!r}; the settings are {', '.join(names)}")
         return dataclasses.replace(self, **changes)
 
     def restarts(self, other: Config) -> bool:

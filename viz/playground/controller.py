@@ -74,8 +74,8 @@ class Controller:
         """Change settings (Config field names); a bad entry reports why on on_status and changes nothing."""
         try:
             config = self.playground.config.replace(**settings)
-        except (ValueError, TypeError) as error:
-            self.on_status(str(error).replace("__init__() ", ""))
+        except ValueError as error:
+            self.on_status(str(error))
             return False
         with self._lock:
             restarted = self.playground.configure(config)
