@@ -97,7 +97,9 @@ def test_a_step_trains_one_epoch_and_lowers_the_loss_on_an_easy_set():
     assert record["train_loss"] < before / 2 and record["test_loss"] < playground.start["test_loss"]
     # The recorded loss is the whole training set's, after the epoch, without the penalty.
     inputs = feature_matrix(playground.X_train, playground.config.inputs)
-    assert record["train_loss"] == nn.evaluate(playground.model, inputs, playground.y_train, loss="ce")["loss"]
+    evaluated = nn.evaluate(playground.model, inputs, playground.y_train, loss="ce")
+    assert record["train_loss"] == pytest.approx(evaluated["loss"], rel=1e-12)
+    assert record["train_accuracy"] == evaluated["accuracy"]
     assert list(playground.column("train_loss")) == [before, record["train_loss"]]
 
 

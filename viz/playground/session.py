@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import nn
+from autograd import DomainError, no_grad
 
 from ..forward import model_outputs
 from .config import DATASETS, Config
@@ -43,12 +46,23 @@ class Playground:
         self.start = self._losses(0)
 
     def _losses(self, epoch: int) -> dict:
-        # The losses of the whole sets, without the penalty (as TensorFlow Playground shows them).
-        train_inputs, test_inputs = self._inputs
-        train = nn.evaluate(self.model, train_inputs, self.y_train, loss=self.loss)
-        test = nn.evaluate(self.model, test_inputs, self.y_test, loss=self.loss)
-        return {"epoch": epoch, "train_loss": train["loss"], "test_loss": test["loss"],
-                "train_accuracy": train.get("accuracy"), "test_accuracy": test.get("accuracy")}
+        """The whole sets' losses (without the penalty, as TensorFlow Playground shows them) and accuracies.
+
+        The outputs come from the numpy forward pass of viz.forward (the picture's), the losses from nn's own
+        loss functions on those numbers: the same values as nn.evaluate, at a fraction of its cost per frame.
+        """
+        record = {"epoch": epoch}
+        loss_fn = nn.losses.get_loss(self.loss)
+        accuracy = nn.metrics.get_metric("accuracy", self.loss) if self.classes else None
+        for name, inputs, targets in (("train", self._inputs[0], self.y_train), ("test", self._inputs[1], self.y_test)):
+            outputs = model_outputs(self.model, inputs)
+            try:
+                with no_grad():
+                    record[f"{name}_loss"] = loss_fn(outputs.tolist(), targets.tolist()).data
+            except DomainError:   # e.g. a probability of exactly 0 for the right class: infinitely wrong
+                record[f"{name}_loss"] = math.inf
+            record[f"{name}_accuracy"] = accuracy(outputs, targets) if accuracy else None
+        return record
 
     def configure(self, config: Config) -> bool:
         """Take a new setting: new data and network if it needs them (returns True), else from the next epoch on."""
