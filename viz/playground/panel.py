@@ -15,7 +15,7 @@ from .config import (
     parse_hidden,
 )
 from .controller import Controller
-from .features import FEATURES
+from .features import FEATURES, USES_X2
 
 
 def _with(options, value) -> list:
@@ -41,7 +41,7 @@ def playground_panel(config: Config | None = None):
         play.description, play.icon = ("pause", "pause") if playing else ("play", "play")
 
     def show_status(text: str) -> None:
-        status.value = f"<span style='font-family: monospace'>{html.escape(text)}</span>"
+        status.value = html.escape(text)
         if text.startswith(("diverged", "stopped")):   # the training thread stopped itself
             show_playing(False)
 
@@ -83,6 +83,14 @@ def playground_panel(config: Config | None = None):
         toggle.observe(lambda _: controller.apply(features=tuple(n for n, t in features.items() if t.value)),
                        names="value")
     show_test.observe(lambda change: controller.set_show_test(change["new"]), names="value")
+
+    def features_of_the_data(_=None) -> None:   # a 1-D set has no x2: its buttons are greyed out
+        one_d = controller.playground.config.kind == "regression"
+        for name, toggle in features.items():
+            toggle.disabled = one_d and name in USES_X2
+
+    controls["dataset"].observe(features_of_the_data, names="value")
+    features_of_the_data()
 
     def change_layers(delta: int) -> None:
         try:
