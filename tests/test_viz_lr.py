@@ -7,7 +7,7 @@ import pytest
 from test_viz_stubs import History, check_image
 
 from viz import plot_lr_comparison, rate_runs
-from viz.lr import diverged
+from viz.lr import diverged, where_diverged
 
 
 def runs():
@@ -41,9 +41,12 @@ def test_plot_marks_diverged_runs_and_labels_each_rate(tmp_path):
     markers = [line for line in ax.get_lines() if line.get_marker() == "X"]
     assert len(markers) == 2
     top = ax.get_ylim()[1]
-    assert math.isclose(top, 20.0)  # ten times the highest starting loss (2.0)
+    assert math.isclose(top, 9.98)  # ten times the highest first loss (0.998) of the runs that did not diverge
     assert all(line.get_ydata()[0] == top for line in markers)  # both leave the plot at its top
-    assert [t.get_text() for t in ax.texts] == ["diverged", "diverged"]
+    # 2.0 ** 4 = 16 is the first loss above 10; the lr 9 run reaches 50 in its second epoch.
+    assert [list(line.get_xdata()) for line in markers] == [[4], [2]]
+    assert [t.get_text() for t in ax.texts] == ["diverged at epoch 4 (loss 16)", "diverged at epoch 2 (loss 50)"]
+    assert where_diverged(runs()) == {2.0: (4, 16.0), 9.0: (2, 50.0)}
     curves = [line for line in ax.get_lines() if line.get_marker() != "X"]
     assert np.allclose(curves[1].get_ydata(), [math.exp(-e / 6) + 0.02 for e in range(1, 31)])
     fig.savefig(tmp_path / "lr.png")
@@ -53,7 +56,9 @@ def test_plot_marks_diverged_runs_and_labels_each_rate(tmp_path):
 def test_linear_scale_and_all_runs_diverged():
     fig = plot_lr_comparison({1.0: [1.0, 5.0, float("nan")], 3.0: [2.0, float("inf")]}, log=False)
     ax = fig.axes[0]
-    assert ax.get_yscale() == "linear" and len([t for t in ax.texts if t.get_text() == "diverged"]) == 2
+    assert ax.get_yscale() == "linear"
+    # No run converged, so the top is 1.6x the highest first loss of all: 3.2; 5.0 and inf leave above it.
+    assert [t.get_text() for t in ax.texts] == ["diverged at epoch 2 (loss 5)", "diverged at epoch 2 (loss not finite)"]
 
 
 def test_errors():
@@ -86,3 +91,4 @@ def test_runs_cut_short_or_failed_are_diverged_but_early_stopping_is_not():
     ax = fig.axes[0]
     marker = next(line for line in ax.get_lines() if line.get_marker() == "X")
     assert list(marker.get_xdata()) == [2] and list(marker.get_ydata()) == [0.7]  # marked where it stopped
+    assert ax.texts[0].get_text() == "diverged at epoch 2 (loss 0.7)"

@@ -51,6 +51,37 @@ def rate_runs(runs: Mapping) -> dict:
     return ratings
 
 
+def _curves(runs: Mapping) -> dict:
+    return {lr: column(runs[lr], "train_loss", "plot_lr_comparison") for lr in sorted(runs)}
+
+
+def _top(curves: dict, ratings: dict, log: bool) -> float:
+    """The plot's upper limit: 10x (log) or 1.6x the highest first loss of the runs that did not diverge."""
+    def starts(keep):
+        return [c[np.isfinite(c)][0] for lr, c in curves.items() if keep(lr) and np.isfinite(c).any()]
+    # A run that blew up in its first epoch would otherwise stretch the axis for everyone.
+    first = starts(lambda lr: ratings[lr] != "diverged") or starts(lambda lr: True)
+    return (max(first) * 10 if log else max(first) * 1.6) if first else 1.0
+
+
+def _leaves(c: np.ndarray, top: float) -> tuple[int, float]:
+    gone = np.flatnonzero(~np.isfinite(c) | (c >= top))
+    if len(gone):
+        return int(gone[0]) + 1, float(c[gone[0]])
+    return len(c), float(c[-1])
+
+
+def where_diverged(runs: Mapping, *, log: bool = True) -> dict:
+    """lr -> (epoch, loss) for each diverged run: where it leaves plot_lr_comparison's axes (or ends, if inside).
+
+    The loss is nan when that epoch's loss was not finite; the marker of the plot sits at that epoch.
+    """
+    ratings = rate_runs(runs)
+    curves = _curves(runs)
+    top = _top(curves, ratings, log)
+    return {lr: _leaves(c, top) for lr, c in curves.items() if ratings[lr] == "diverged"}
+
+
 def plot_lr_comparison(runs: Mapping, *, ax: Axes | None = None, log: bool = True, title: str | None = None) -> Figure:
     """Loss curves for {lr: History or nn.DivergedError} overlaid, each rated too low, good, too high or diverged."""
     if not isinstance(runs, Mapping) or not runs:
@@ -61,11 +92,11 @@ def plot_lr_comparison(runs: Mapping, *, ax: Axes | None = None, log: bool = Tru
     fig, ax = axes_for(ax, (6.8, 4.2), "plot_lr_comparison")
     ratings = rate_runs(runs)
     order = sorted(runs)
-    curves = {lr: column(runs[lr], "train_loss", "plot_lr_comparison") for lr in order}
+    curves = _curves(runs)
     starts = [c[np.isfinite(c)][0] for c in curves.values() if np.isfinite(c).any()]
     finite = np.concatenate([c[np.isfinite(c)] for lr, c in curves.items() if ratings[lr] != "diverged"] + [starts])
     log = bool(log) and finite.size > 0 and bool((finite > 0).all())
-    top = (max(starts) * 10 if log else max(starts) * 1.6) if starts else 1.0
+    top = _top(curves, ratings, log)
     palette = colormaps["viridis"]
     for i, lr in enumerate(order):
         c = curves[lr]
@@ -75,11 +106,12 @@ def plot_lr_comparison(runs: Mapping, *, ax: Axes | None = None, log: bool = Tru
         ax.plot(x, np.minimum(c, top), color=color, lw=2, ls="--" if rating == "diverged" else "-",
                 label=f"lr = {lr:g} ({rating})")
         if rating == "diverged":  # mark where the run leaves the plot (or ends, if it ended higher than it began)
-            gone = np.flatnonzero(~np.isfinite(c) | (c >= top))
-            end, y_end = (gone[0] + 1, top) if len(gone) else (len(c), c[-1])
+            end, loss = _leaves(c, top)
+            y_end = min(loss, top) if math.isfinite(loss) else top
             ax.plot([end], [y_end], marker="X", ms=11, color=DIVERGED, clip_on=False, zorder=4)
-            ax.annotate("diverged", (end, y_end), textcoords="offset points", xytext=(6, -12), color=DIVERGED,
-                        fontsize=9, annotation_clip=False)
+            said = f"loss {loss:.3g}" if math.isfinite(loss) else "loss not finite"
+            ax.annotate(f"diverged at epoch {end} ({said})", (end, y_end), textcoords="offset points",
+                        xytext=(8, -12), color=DIVERGED, fontsize=9, annotation_clip=False)
     if log:
         ax.set_yscale("log")
         ax.set_ylim(finite.min() / 2 if finite.size else None, top)
