@@ -35,9 +35,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The peers (micrograd, PyTorch, JAX) get their own venvs under benchmarks/ on first use (benchmarks/peers.py).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/nn_step.py
+	$(BIN)/python benchmarks/same_program.py
 
 notebook: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,notebook]'
