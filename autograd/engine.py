@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 from .mode import STATE, enable_grad
 from .ops import DomainError
-from .value import _DATA, Constant, Value
+from .value import Value, numbers_of
 
 Step = Callable[[Value, object, tuple, tuple], None]
 
@@ -32,7 +32,7 @@ def topological_order(root: Value) -> list[Value]:
             stack.append(node)
             stack.append(_DONE)
             for arg in node._args:
-                if arg.__class__ is not Constant and arg not in visited:  # a parent, not a constant
+                if arg.__class__ is not float and arg not in visited:  # a parent, not a constant
                     stack.append(arg)
     return order
 
@@ -56,16 +56,22 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
                 continue
             upstream, args = grads[node], node._args
             try:
-                if create_graph:
+                if create_graph:  # on the Values: the derivatives get a graph of their own
                     local = op.partials(node, *args)
+                elif len(args) == 1:  # one and two arguments spelled out, as in value._node
+                    local = op.partials(node.data, args[0].data)
+                elif len(args) == 2:
+                    a, b = args
+                    local = op.partials(node.data, a if a.__class__ is float else a.data,
+                                        b if b.__class__ is float else b.data)
                 else:
-                    local = op.partials(node.data, *map(_DATA, args))
+                    local = op.partials(node.data, *numbers_of(args))
             except (ArithmeticError, ValueError) as exc:
                 raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(args)!r}: {exc}") from None
             if local.__class__ is not tuple or len(local) != len(args) - len(op.params):
                 local = _one_per_input(op, args, local)
             for arg, derivative in zip(args, local):  # the params after the inputs have no derivative
-                if arg.__class__ is not Constant:  # a constant input is never differentiated
+                if arg.__class__ is not float:  # a constant input is never differentiated
                     contribution = derivative * upstream  # the chain rule, applied here and nowhere else
                     total = grads.get(arg)
                     grads[arg] = contribution if total is None else total + contribution
@@ -93,7 +99,7 @@ def backward(root: Value, create_graph: bool = False) -> None:
 
 def _parents_and_locals(args: tuple, local: tuple) -> tuple[tuple, tuple]:
     """The parent Values among a node's arguments, and the local derivative for each."""
-    pairs = [(a, d) for a, d in zip(args, local) if a.__class__ is not Constant]
+    pairs = [(a, d) for a, d in zip(args, local) if a.__class__ is not float]
     return tuple(a for a, _ in pairs), tuple(d for _, d in pairs)
 
 
@@ -107,7 +113,7 @@ def _one_per_input(op, args: tuple, local) -> tuple:
 
 
 def _datas(args: tuple) -> list:
-    return [a.data for a in args]
+    return numbers_of(args)
 
 
 def _check_node(node: Value, grads: dict) -> None:

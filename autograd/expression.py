@@ -63,12 +63,13 @@ class Expression:
         leaves = []
         for name in self.variables:
             raw = assignments[name]
-            try:
-                number = float(raw) if isinstance(raw, str) else as_number(raw, name)
-            except (TypeError, ValueError):
-                raise ExpressionError(f"{name}={_shorten(str(raw))} is not a number") from None
-            except OverflowError:  # an int beyond the float range
-                number = math.inf
+            if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 1024:
+                number = math.inf  # an int beyond the float range
+            else:
+                try:
+                    number = float(raw) if isinstance(raw, str) else as_number(raw, name)
+                except (TypeError, ValueError, OverflowError):
+                    raise ExpressionError(f"{name}={_shorten(str(raw))} is not a number") from None
             if not math.isfinite(number):
                 raise ExpressionError(f"{name}={_shorten(str(raw))} is not a finite number")
             leaves.append(Value(number, label=name))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from .engine import backprop, topological_order
 from .ops import DomainError
 from .report import KINK, CheckReport, CheckRow, verdict
-from .value import Value, as_number
+from .value import Value, as_number, numbers_of
 
 
 def _names(f: Callable, inputs: Sequence) -> list[str]:
@@ -35,7 +35,7 @@ def _pieces(root: Value) -> tuple:
     for node in topological_order(root):
         op = node.primitive
         if op is not None and op.piece is not None:
-            signature.append((op.name, op.piece(*[a.data for a in node.arguments])))
+            signature.append((op.name, op.piece(*numbers_of(node.arguments))))
     return tuple(signature)  # in walk order, which is the same for graphs of the same shape
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from .engine import topological_order
 from .ops import OPS, DomainError, Op
 from .report import FAIL, KINK, CheckReport, CheckRow, verdict
-from .value import Value
+from .value import Value, numbers_of
 
 
 def _local_rows(op: Op, inputs: list[float], consts: list[float], eps: float, atol: float, rtol: float,
@@ -61,7 +61,7 @@ def check_graph(root: Value, eps: float = 1e-6, atol: float = 1e-5, rtol: float 
         op = node.primitive
         if op is None:
             continue
-        numbers = [a.data for a in node.arguments]
+        numbers = numbers_of(node.arguments)
         n = len(numbers) - len(op.params)
         inputs, consts = numbers[:n], numbers[n:]  # a constant input is checked as an input: its rule is the same
         where = f" (node '{node.label}')" if node.label else ""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
 from .mode import STATE
@@ -32,28 +31,24 @@ def _short(x) -> str:
     return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
 
 
-class Constant(float):
-    """A constant argument of a node (the 2 of ``x ** 2``): a float that, like a Value, has ``.data``.
-
-    So a node's arguments are read the same way whether they are parents or constants, and
-    "is this argument a parent?" is one class test.
-    """
-
-    __slots__ = ()
-    data = property(float.__float__)  # the plain float
-
-    def __repr__(self) -> str:
-        return float.__repr__(self)
-
-
-_DATA = operator.attrgetter("data")
-
-
 # --- the one way to make a node ---
+def numbers_of(args: tuple) -> list[float]:
+    """A node's arguments as numbers: a parent's ``.data``, a constant itself."""
+    return [a if a.__class__ is float else a.data for a in args]
+
+
 def _node(op: Op, args: tuple) -> Value:
-    """The node of ``op`` on checked arguments (Values and Constants): the only place a node is made."""
+    """The node of ``op`` on checked arguments (Values and floats): the only place a node is made."""
     try:
-        data = op.forward(*map(_DATA, args))
+        # The rule on the arguments' numbers; one and two arguments spelled out, because a list per
+        # node would cost more than most rules. (A one-argument node's argument is a Value: see apply.)
+        if len(args) == 1:
+            data = op.forward(args[0].data)
+        elif len(args) == 2:
+            a, b = args
+            data = op.forward(a if a.__class__ is float else a.data, b if b.__class__ is float else b.data)
+        else:
+            data = op.forward(*numbers_of(args))
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, args, exc) from None
     if data.__class__ is not float:  # a user-registered forward may return an int or a numpy scalar
@@ -79,12 +74,16 @@ def apply(op: Op, *args) -> Value:
     """Apply an op to its arguments: its inputs (Values or numbers), then its params (numbers).
 
     Params left out take the op's defaults; anything that is not a number is refused, naming the op.
+    With no Value among the inputs the result is a leaf: there is nothing to differentiate.
     """
-    return _node(op, _arguments(op, args))
+    args = _arguments(op, args)
+    if any(a.__class__ is not float for a in args):
+        return _node(op, args)
+    return Value(_node(op, tuple(Value(a) for a in args)).data)  # the same rule and errors, on throwaway leaves
 
 
 def _arguments(op: Op, args: tuple) -> tuple:
-    """The arguments, checked: Values stay, numbers become Constants, missing params take their defaults."""
+    """The arguments, checked: Values stay, numbers become floats, missing params take their defaults."""
     if op.arity is not None and len(args) != op.nargs:
         missing = op.nargs - len(args)
         if not 0 < missing <= len(op.defaults):
@@ -99,16 +98,14 @@ def _arguments(op: Op, args: tuple) -> tuple:
         elif isinstance(a, Value):
             raise TypeError(f"{op.name}: {names[i]} is a param, a number, not a Value ({a!r})")
         else:
-            checked.append(a if a.__class__ is Constant else Constant(as_number(a, f"{op.name}: {names[i]}")))
+            checked.append(as_number(a, f"{op.name}: {names[i]}"))
     return tuple(checked)
 
 
 def _operand(other):
-    """The other operand of an operator as a Constant; NotImplemented for what is not a real number."""
-    if other.__class__ is float:
-        return Constant(other)
+    """The other operand of an operator as a float; NotImplemented for what is not a real number."""
     if isinstance(other, numbers.Real):
-        return Constant(as_number(other, "operand"))
+        return as_number(other, "operand")
     return NotImplemented  # a numpy array, a string...: let the other operand decide, or Python refuse
 
 
@@ -131,7 +128,7 @@ def _operator(op: Op, reflected: bool = False):
     """The method for ``x <op> other`` (or ``other <op> x`` when reflected), other a Value or a number."""
 
     def method(self, other):
-        if other.__class__ is not Value:
+        if other.__class__ is not Value and other.__class__ is not float:
             other = other if isinstance(other, Value) else _operand(other)
             if other is NotImplemented:
                 return other
@@ -163,7 +160,7 @@ class Value:
 
     # No closure per node and no back-reference: a dropped graph is freed by reference counting.
     # _op is the table's Op that made the node (None for a leaf); _args its arguments in order:
-    # each a parent Value or a Constant (x ** 2 has the arguments (x, Constant(2.0))).
+    # each a parent Value or a constant float (x ** 2 has the arguments (x, 2.0)).
     __slots__ = ("data", "grad", "label", "_op", "_args")
 
     def __init__(self, data, label: str | None = None) -> None:
@@ -192,18 +189,18 @@ class Value:
 
     @property
     def arguments(self) -> tuple:
-        """The op's arguments in order: parent Values and Constants (floats) (``x ** 2``: ``(x, 2.0)``)."""
+        """The op's arguments in order: parent Values and constant floats (``x ** 2``: ``(x, 2.0)``)."""
         return self._args
 
     @property
     def parents(self) -> tuple[Value, ...]:
         """The input nodes, in argument order (``x * x`` has parents ``(x, x)``, ``x * 2`` has ``(x,)``)."""
-        return tuple(a for a in self._args if a.__class__ is not Constant)
+        return tuple(a for a in self._args if a.__class__ is not float)
 
     @property
     def constants(self) -> tuple[float, ...]:
         """The constant arguments, in order (``2 ** x`` has ``(2.0,)``; a leaf ``()``)."""
-        return tuple(a.data for a in self._args if a.__class__ is Constant)
+        return tuple(a for a in self._args if a.__class__ is float)
 
     @property
     def params(self) -> dict[str, float]:
@@ -212,7 +209,7 @@ class Value:
         if op is None:
             return {}
         names = argument_names(op, len(self._args))
-        return {name: a.data for name, a in zip(names, self._args) if a.__class__ is Constant}
+        return {name: a for name, a in zip(names, self._args) if a.__class__ is float}
 
     def is_leaf(self) -> bool:
         """True for a node that no op made (an input, a parameter or a constant)."""

@@ -119,7 +119,7 @@ HOSTILE = [
     ("1e999", ["graph", "1e999*x", "x=1"], 2, "the number 1e999 is not a finite float"),
     ("x=inf", ["graph", "x", "x=inf"], 2, "x=inf is not a finite number"),
     ("sin(1e400)", ["graph", "sin(1e400)+x", "x=1"], 2, "the number 1e400 is not a finite float"),
-    ("sin of an overflow", ["graph", "sin(1e308*10)+x", "x=1"], 2, "sin: not defined at \\[inf\\]"),
+    ("sin of an overflow", ["graph", "sin(1e308*10)+x", "x=1"], 2, "sin: not defined at [inf]"),
     ("unknown function", ["gradcheck", "foo(x)", "x=1"], 2, "unknown function 'foo'"),
     ("no code run", ["gradcheck", "__import__('os').getcwd()"], 2, "unknown function '__import__("),
     ("missing value", ["gradcheck", "x*y", "x=1"], 2, "missing value for y"),

@@ -46,7 +46,7 @@ def formula(node: Value, name_of: Callable[[Value], str], most: int = 6) -> str:
     op = node.primitive
     if op is None:
         return name_of(node)
-    shown = [name_of(a) if isinstance(a, Value) else format_number(a.data) for a in node.arguments]
+    shown = [name_of(a) if isinstance(a, Value) else format_number(a) for a in node.arguments]
     if op.symbol is not None:
         return f"{op.symbol}{shown[0]}" if len(shown) == 1 else f" {op.symbol} ".join(shown)
     if len(shown) > most:
