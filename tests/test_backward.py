@@ -170,3 +170,36 @@ def test_kinks_take_the_conventional_derivative_zero():
     x = Value(0.0)
     x.leaky_relu(0.1).backward()
     assert x.grad == 0.1
+
+
+def test_create_graph_always_leaves_values_in_grad():
+    x = Value(3.0)
+    y = 2 * x + 1  # every local derivative is a constant number
+    y.backward(create_graph=True)
+    assert isinstance(x.grad, Value) and x.grad.data == 2.0
+    x.grad.backward()  # a Value, so it can be differentiated again (here: its graph is constant)
+
+
+def test_an_overflowing_derivative_is_infinite_not_an_error():
+    x = Value(1e-103)
+    y = x ** -2.0  # 1e206 is fine; d/dx = -2 x^-3 = -2e309 overflows
+    y.backward()
+    assert x.grad == float("-inf")
+    z = Value(-1e-103)
+    (z ** -2.0).backward()
+    assert z.grad == float("inf")  # -2 * (-1e-103)^-3 = +2e309
+
+
+def test_an_overflowing_derivative_is_still_named_under_detect_anomaly():
+    from autograd import AnomalyError, detect_anomaly
+
+    with detect_anomaly(), pytest.raises(AnomalyError, match="pow"):
+        (Value(1e-103) ** -2.0).backward()
+
+
+@pytest.mark.parametrize("root", [1.0, [Value(1.0)], None])
+def test_backprop_refuses_what_is_not_a_value(root):
+    from autograd import backprop
+
+    with pytest.raises(TypeError, match="backprop: root must be a Value"):
+        backprop(root)

@@ -140,3 +140,42 @@ def test_zero_constants_keep_their_sign():
     assert math.copysign(1.0, plus.constants[0]) == 1.0 and math.copysign(1.0, minus.constants[0]) == -1.0
     assert math.copysign(1.0, minus.data) == 1.0 and math.copysign(1.0, plus.data) == -1.0
     assert backprop(minus)[x] == 0.0 and math.copysign(1.0, backprop(minus)[x]) == -1.0
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: Value(10**400), ValueError, r"Value: 1000000.*is too large for a float"),
+    (lambda: Value(1.0) + 10**400, ValueError, "too large for a float"),
+    (lambda: 10**400 * Value(1.0), ValueError, "too large for a float"),
+    (lambda: Value(1.0).leaky_relu(10**400), ValueError, "leaky_relu: slope"),
+    (lambda: Value(1.0).leaky_relu("a"), TypeError, "leaky_relu: slope"),
+])
+def test_numbers_beyond_the_float_range_name_the_value(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+def test_trigonometry_of_infinity_names_the_op(name):
+    import autograd
+
+    with pytest.raises(DomainError, match=f"{name}: not defined at"):
+        getattr(autograd, name)(float("inf"))
+    with pytest.raises(DomainError, match=f"{name}: not defined at"):
+        getattr(Value(float("inf")), name)()
+
+
+def test_free_functions_on_numbers_check_params_as_the_methods_do():
+    import autograd
+
+    assert autograd.leaky_relu(-2.0, 0.5) == -1.0 == Value(-2.0).leaky_relu(0.5).data
+    with pytest.raises(TypeError, match="leaky_relu: slope"):
+        autograd.leaky_relu(-2.0, "steep")
+    with pytest.raises(TypeError, match="leaky_relu: takes the arguments"):
+        autograd.leaky_relu(-2.0, 0.5, 3.0)
+    assert autograd.clamp(5.0, 0, 1) == 1.0 and isinstance(autograd.clamp(Value(5.0), 0, 1), Value)
+
+
+def test_a_node_of_numbers_only_is_a_leaf():
+    from autograd import OPS, apply
+
+    assert apply(OPS["exp"], 0.0).is_leaf() and apply(OPS["mul"], 2.0, 3.0).data == 6.0
