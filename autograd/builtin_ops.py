@@ -65,7 +65,7 @@ def _sigmoid_arrays(x):
 
 def _erf_arrays(x):
     # numpy has no erf; math.erf per element keeps the tape's numbers the interpreter's.
-    return _np.frompyfunc(math.erf, 1, 1)(x).astype(float)
+    return _np.asarray(_np.frompyfunc(math.erf, 1, 1)(x), dtype=float)
 
 
 _exp = _either("exp", math.exp)

@@ -22,22 +22,39 @@ _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater
 
 
 class _Call:
-    """One numpy call: an op over the output slots [start, stop), reading the argument slots ``args`` (k, G)."""
+    """One numpy call: an op over the output slots [start, stop), reading argument p from ``rows[p]``.
 
-    __slots__ = ("op", "start", "stop", "args", "inputs", "nodes", "adjoint", "targets", "order", "starts", "unique")
+    A call of one node reads and writes plain rows (an int index: a view, no copy); a wider one
+    gathers with an index array. Per input: whether it feeds any node (constants take no
+    adjoint) and whether one slot appears twice (then contributions are summed before adding).
+    """
 
-    def __init__(self, op, start: int, nodes: list[int], args: np.ndarray, adjoint: bool) -> None:
-        self.op, self.start, self.stop, self.nodes, self.args = op, start, start + len(nodes), nodes, args
+    __slots__ = ("op", "start", "stop", "out", "rows", "inputs", "nodes", "adjoint", "scatter")
+
+    def __init__(self, op, start: int, nodes: list[int], args: np.ndarray, adjoint: bool, n_constants: int) -> None:
+        self.op, self.start, self.stop, self.nodes = op, start, start + len(nodes), nodes
+        single = len(nodes) == 1
+        self.out = start if single else slice(start, start + len(nodes))
+        self.rows = [int(r[0]) if single else r for r in args]
         self.inputs = args.shape[0] if op.arity is None else op.arity
         self.adjoint = adjoint
-        flat = args[: self.inputs].ravel()  # the slots receiving adjoints, input by input
-        self.order = np.argsort(flat, kind="stable")
-        ordered = flat[self.order]
-        first = np.ones(len(ordered), dtype=bool)
-        first[1:] = ordered[1:] != ordered[:-1]
-        self.unique = bool(first.all())
-        self.starts = np.flatnonzero(first)
-        self.targets = flat if self.unique else ordered[self.starts]
+        self.scatter = []  # per input: None (only constants) or (target, order, starts) with order None if unique
+        for r in self.rows[: self.inputs]:
+            if single:
+                self.scatter.append(None if r < n_constants else (r, None, None))
+                continue
+            if (r < n_constants).all():
+                self.scatter.append(None)
+                continue
+            order = np.argsort(r, kind="stable")
+            ordered = r[order]
+            first = np.ones(len(ordered), dtype=bool)
+            first[1:] = ordered[1:] != ordered[:-1]
+            if first.all():
+                self.scatter.append((r, None, None))
+            else:
+                starts = np.flatnonzero(first)
+                self.scatter.append((ordered[starts], order, starts))
 
 
 class NumpyPlan:
@@ -50,24 +67,23 @@ class NumpyPlan:
         for i in range(n):
             if tape.ops[i] is not None:
                 groups.setdefault(tape.group_of(i), []).append(i)
-        new = [0] * (n + c)
-        for k, i in enumerate(tape.leaf_slots):
-            new[i] = k
-        first = len(tape.leaf_slots)
+        new = [0] * (n + c)  # slots: the constants, the leaves, then each call's outputs together
         for j in range(c):
-            new[n + j] = first + j
-        position = first + c
+            new[n + j] = j
+        for k, i in enumerate(tape.leaf_slots):
+            new[i] = c + k
+        position = c + len(tape.leaf_slots)
         keys = sorted(groups, key=operator.itemgetter(0))  # by level; stable, so a level's calls stay in order
         for key in keys:
             for i in groups[key]:
                 new[i] = position
                 position += 1
-        self.size, self.first_constant, self.new = position, first, new
+        self.size, self.new = position, new
         self.calls = []
         for key in keys:
             nodes = groups[key]
             args = np.array([[new[j] for j in tape.args[i]] for i in nodes], dtype=np.intp).T
-            self.calls.append(_Call(key[1], new[nodes[0]], nodes, np.ascontiguousarray(args), key[3]))
+            self.calls.append(_Call(key[1], new[nodes[0]], nodes, np.ascontiguousarray(args), key[3], c))
         guards = tape.guards
         self.guards = {
             symbol: (np.array([k for k, g in enumerate(guards) if g[1] == symbol]),
@@ -80,20 +96,20 @@ class NumpyPlan:
     def forward(self, leaf_values: list, batch: int | None) -> tuple:
         shape = (self.size,) if batch is None else (self.size, batch)
         vals = np.empty(shape)
+        c = len(self.tape.constants)
+        vals[:c] = np.array(self.tape.constants).reshape(-1, *([1] if batch is not None else []))
         for k, v in enumerate(leaf_values):  # an array fills a row; a float is shared by every sample
-            vals[k] = v
-        vals[self.first_constant:self.first_constant + len(self.tape.constants)] = (
-            np.array(self.tape.constants).reshape(-1, *([1] if batch is not None else [])))
+            vals[c + k] = v
         gathered = []
         with np.errstate(all="ignore"):  # inf and nan propagate silently, as in float arithmetic
             for call in self.calls:
-                a = vals[call.args]
+                a = [vals[r] for r in call.rows]
                 form = call.op.numpy_forward
                 try:
                     out = form(*a) if form is not None else _each_forward(self.tape, call, a, batch)
                 except (ArithmeticError, ValueError):  # the float rule, element by element, names the culprit
                     out = _each_forward(self.tape, call, a, batch)
-                vals[call.start:call.stop] = out
+                vals[call.out] = out
                 gathered.append(a)
         return vals, gathered
 
@@ -123,38 +139,29 @@ class NumpyPlan:
             for call, a in zip(reversed(self.calls), reversed(gathered)):
                 if not call.adjoint:
                     continue
-                upstream, out = adj[call.start:call.stop], vals[call.start:call.stop]
+                upstream, out = adj[call.out], vals[call.out]
                 form = call.op.numpy_partials
                 local = form(out, *a) if form is not None else None
-                local = _stacked(local, call.inputs, out.shape) if local is not None else None
-                if local is None:
+                if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
                     local = _each_partials(self.tape, call, out, a)
-                contribution = (local * upstream).reshape(-1, *out.shape[1:])
-                if call.unique:
-                    adj[call.targets] += contribution
-                else:
-                    adj[call.targets] += np.add.reduceat(contribution[call.order], call.starts, axis=0)
-        rows = adj[: len(self.tape.leaf_slots)]
+                for d, scatter in zip(local, call.scatter):
+                    if scatter is None:  # this input is a constant in every node of the call
+                        continue
+                    # d is 1.0 for sums: the product would give the same numbers, one call later
+                    contribution = upstream if d.__class__ is float and d == 1.0 else d * upstream
+                    target, order, starts = scatter
+                    if order is None:
+                        adj[target] += contribution
+                    else:
+                        adj[target] += np.add.reduceat(np.broadcast_to(contribution, out.shape)[order], starts, axis=0)
+        c = len(self.tape.constants)
+        rows = adj[c:c + len(self.tape.leaf_slots)]
         return [float(r) for r in rows] if batch is None else list(rows)
 
 
-def _stacked(local, inputs: int, shape: tuple):
-    """A numpy form's partials as one (inputs, *shape) array, or None when it did not give one per input."""
-    if not isinstance(local, (tuple, list)) or len(local) != inputs:
-        return None
-    try:
-        stacked = np.asarray(local, dtype=float)
-    except ValueError:  # arrays and numbers mixed: place them one by one
-        stacked = np.empty((inputs, *shape))
-        for p, d in enumerate(local):
-            stacked[p] = d
-        return stacked
-    return stacked.reshape(inputs, *([1] * len(shape))) if stacked.ndim == 1 else stacked
-
-
-def _elements(a: np.ndarray) -> list:
+def _elements(a: list) -> list:
     """The call's arguments per element (node-major, then sample), as lists of floats."""
-    return a.reshape(a.shape[0], -1).T.tolist()
+    return np.array(a).reshape(len(a), -1).T.tolist()
 
 
 def _each_forward(tape, call: _Call, a: np.ndarray, batch: int | None) -> np.ndarray:
@@ -169,7 +176,7 @@ def _each_forward(tape, call: _Call, a: np.ndarray, batch: int | None) -> np.nda
             node, sample = divmod(e, batch) if batch is not None else (e, None)
             where = f"tape node {node_name(tape, call.nodes[node])}" + ("" if sample is None else f", sample {sample}")
             raise DomainError(f"{message} ({where})") from None
-    return np.array(out).reshape(a.shape[1:])
+    return np.array(out).reshape(np.shape(a[0]))
 
 
 def _each_partials(tape, call: _Call, out: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -185,4 +192,4 @@ def _each_partials(tape, call: _Call, out: np.ndarray, a: np.ndarray) -> np.ndar
             raise TypeError(f"{name}: partials must return a tuple of {call.inputs} derivative(s), one per input, "
                             f"got {local!r:.200}")
         rows.append(local)
-    return np.array(rows, dtype=float).T.reshape(call.inputs, *out.shape)
+    return list(np.array(rows, dtype=float).T.reshape(call.inputs, *out.shape))
