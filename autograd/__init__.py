@@ -21,9 +21,9 @@ from .value import Value, apply
 globals().update({name: f for name, f in FUNCTIONS.items() if name not in ("sum", "dot")})
 
 __all__ = [
-    "AnomalyError", "CheckReport", "GuardError", "Tape", "compile", "record", "CheckRow", "DomainError", "FUNCTIONS", "GradcheckError", "OPS", "Op", "Value",
+    "AnomalyError", "CheckReport", "CheckRow", "DomainError", "FUNCTIONS", "GradcheckError", "OPS", "Op", "Value",
     "apply", "backprop", "check_graph", "check_op", "check_ops", "detect_anomaly", "dot", "enable_grad",
-    "function_of", "get_op", "grad", "gradcheck", "is_grad_enabled", "no_grad", "register_op", "sum",
-    "topological_order", "value_and_grad",
+    "function_of", "get_op", "grad", "gradcheck", "GuardError", "Tape", "compile", "record", "is_grad_enabled",
+    "no_grad", "register_op", "sum", "topological_order", "value_and_grad",
 ]
 __all__ += [name for name in FUNCTIONS if name not in __all__]

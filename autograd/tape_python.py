@@ -23,7 +23,12 @@ def _as_float(op):
 
 
 class PythonPlan:
-    """Precomputed (slot, rule, argument slots) steps for a tape's forward and backward loops."""
+    """Precomputed steps for a tape's forward and backward loops: (slot, rule, argument slots), by argument count.
+
+    A step of one or two arguments names its slots directly (no argument tuple to unpack, the
+    common case); others carry a tuple. A constant's slot also receives an adjoint, never read:
+    cheaper than asking, node by node, whether an input is a parent.
+    """
 
     def __init__(self, tape) -> None:
         self.tape = tape
@@ -35,13 +40,17 @@ class PythonPlan:
             if op is None:
                 continue
             idx = tape.args[i]
-            inputs = len(idx) if op.arity is None else op.arity
             rule = op.forward if op.numpy_forward is not None else _as_float(op)
-            forward.append((i, rule, idx))
-            # the parents among the inputs: (position in the partials, slot); constants get no adjoint
-            parents = tuple((p, j) for p, j in enumerate(idx[:inputs]) if j < n)
+            inputs = len(idx) if op.arity is None else op.arity
+            if len(idx) == 1:
+                step = (1, i, idx[0], 0)
+            elif len(idx) == 2 and inputs == 2:
+                step = (2, i, idx[0], idx[1])
+            else:
+                step = (0, i, idx, inputs)
+            forward.append((rule, *step))
             if i < tape.graph_size:  # a node only a guard reads has no adjoint to pass on
-                backward.append((i, op.partials, idx, parents, inputs))
+                backward.append((op.partials, *step))
         backward.reverse()
         self.forward_steps, self.backward_steps = forward, backward
 
@@ -51,16 +60,20 @@ class PythonPlan:
         for i, v in zip(tape.leaf_slots, leaf_values):
             vals[i] = v
         vals[len(tape.nodes):] = tape.constants
-        get = vals.__getitem__
         try:
-            for i, rule, idx in self.forward_steps:
-                vals[i] = rule(*map(get, idx))
+            for rule, kind, i, a, b in self.forward_steps:
+                if kind == 1:
+                    vals[i] = rule(vals[a])
+                elif kind == 2:
+                    vals[i] = rule(vals[a], vals[b])
+                else:
+                    vals[i] = rule(*[vals[j] for j in a])
         except (ArithmeticError, ValueError) as exc:
-            raise _located(tape, i, exc, [vals[j] for j in idx]) from None
+            raise _located(tape, i, exc, [vals[j] for j in tape.args[i]]) from None
         return vals
 
     def check_guards(self, vals: list, batch) -> None:
-        for k, (lhs, symbol, rhs, result, site) in enumerate(self.tape.guards):
+        for k, (lhs, symbol, rhs, result, _site) in enumerate(self.tape.guards):
             if _COMPARE[symbol](vals[lhs], vals[rhs]) is not result:
                 raise guard_error(self.tape, k, vals[lhs], vals[rhs], None)
 
@@ -70,19 +83,32 @@ class PythonPlan:
     def backward(self, vals: list, root: int, batch) -> list:
         adj = [0.0] * len(vals)
         adj[root] = 1.0
-        get = vals.__getitem__
         try:
-            for i, partials, idx, parents, inputs in self.backward_steps:
+            for partials, kind, i, a, b in self.backward_steps:
                 upstream = adj[i]
-                local = partials(vals[i], *map(get, idx))
-                for p, j in parents:
-                    adj[j] += local[p] * upstream  # the chain rule, as the interpreter applies it
+                # the chain rule, as the interpreter applies it: derivative * upstream, added
+                if kind == 1:
+                    (da,) = partials(vals[i], vals[a])
+                    adj[a] += da * upstream
+                elif kind == 2:
+                    da, db = partials(vals[i], vals[a], vals[b])
+                    adj[a] += da * upstream
+                    adj[b] += db * upstream
+                else:
+                    local = partials(vals[i], *[vals[j] for j in a])
+                    if len(local) != b:
+                        raise TypeError
+                    for j, d in zip(a, local):  # zip stops at the inputs: params take no adjoint
+                        adj[j] += d * upstream
         except (ArithmeticError, ValueError) as exc:
             op = self.tape.ops[i]
-            raise DomainError(f"{op.name}: derivative rule failed at inputs {[vals[j] for j in idx]!r}: {exc}") from None
-        except (TypeError, IndexError):
-            local = partials(vals[i], *map(get, idx))
-            raise TypeError(f"{self.tape.ops[i].name}: partials must return a tuple of {inputs} derivative(s), "
+            raise DomainError(f"{op.name}: derivative rule failed at inputs "
+                              f"{[vals[j] for j in self.tape.args[i]]!r}: {exc}") from None
+        except TypeError:
+            op = self.tape.ops[i]
+            local = partials(vals[i], *[vals[j] for j in self.tape.args[i]])
+            n = len(self.tape.args[i]) if op.arity is None else op.arity
+            raise TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), "
                             f"one per input, got {local!r:.200}") from None
         return [adj[i] for i in self.tape.leaf_slots]
 

@@ -101,6 +101,8 @@ def guard_error(tape, k: int, left: float, right: float, sample: int | None) -> 
     """The error for guard k flipped by a replay: the comparison, where it was made, and the values now."""
     lhs, symbol, rhs, result, site = tape.guards[k]
     where = "" if sample is None else f" in sample {sample}"
-    now = f"{node_name(tape, lhs)} = {left!r}" + (f", {node_name(tape, rhs)} = {right!r}" if rhs < len(tape.nodes) else "")
+    now = f"{node_name(tape, lhs)} = {left!r}"
+    if rhs < len(tape.nodes):
+        now += f", {node_name(tape, rhs)} = {right!r}"
     return GuardError(f"{_guard_text(tape, k)} was {result} when recorded (at {site}), but the replay's inputs make "
                       f"it {not result}{where} ({now}); the recorded branch does not hold for them: record again")

@@ -100,8 +100,8 @@ def _random_graph(seed, n_leaves=6, n_nodes=120):
         elif kind < 0.7:
             node = autograd.sum(rng.sample(pool, min(len(pool), rng.randint(1, 5))))
         elif kind < 0.85:
-            k = rng.randint(1, 4)
-            node = autograd.dot(rng.sample(pool, min(k, len(pool))), [rng.choice(pool) for _ in range(min(k, len(pool)))])
+            k = min(rng.randint(1, 4), len(pool))
+            node = autograd.dot(rng.sample(pool, k), [rng.choice(pool) for _ in range(k)])
         else:
             node = (a.tanh() + 1.5) ** rng.choice([2.0, 0.5, -1.0]) + 1.0 / (b.sigmoid() + 0.5)
         pool.append(node.tanh() if abs(node.data) > 3 else node)
