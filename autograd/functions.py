@@ -85,6 +85,9 @@ def register_op(
     symbol: str | None = None,
     doc: str = "",
     replace: bool = False,
+    numpy_forward: Callable | None = None,
+    numpy_partials: Callable | None = None,
+    partials_text: Callable | None = None,
 ) -> Callable:
     """Add an op to the table and return its free function; it also becomes a ``Value`` method.
 
@@ -92,7 +95,9 @@ def register_op(
     d(out)/d(input) for each input, written with arithmetic and ``autograd`` functions so that
     it also works on Values (higher-order derivatives). ``domain`` gives, per input, a range
     where the op is smooth (used by ``check_ops``); ``kinks`` the points of a one-input op's
-    input where it is not.
+    input where it is not. ``numpy_forward``/``numpy_partials`` are the same rules on numpy
+    arrays, elementwise, for the compiled tape (without them it calls the float rules per
+    element); ``partials_text(out, *names)`` gives each partial as a formula for ``print(tape)``.
     """
     if type(arity) is not int and arity is not None:
         raise TypeError(f"register_op '{name}': arity must be a positive int or None, got {arity!r}")
@@ -113,6 +118,9 @@ def register_op(
         piece=(lambda x, *rest: tuple((x > k) - (x < k) for k in kink_points)) if kink_points else None,
         symbol=symbol,
         doc=doc or f"The user-registered op '{name}'.",
+        numpy_forward=numpy_forward,
+        numpy_partials=numpy_partials,
+        partials_text=partials_text,
     )
     for what, fn, count in (("forward", forward, nargs), ("partials", partials, nargs + 1)):
         if arity is not None and not _signature_takes(fn, count):

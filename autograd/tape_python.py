@@ -1,0 +1,120 @@
+"""The tape's plain-Python replay: one straight loop over the nodes calling the table's float rules, no Value objects.
+
+For a narrow graph and one sample (a deep chain), where a numpy call per node would cost more
+than the arithmetic. It runs the interpreter's rules in the interpreter's order, so its
+numbers are the interpreter's, bit for bit.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from .ops import DomainError
+from .tape_text import guard_error, node_name
+from .value import as_number
+
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _as_float(op):
+    """A user op's forward, its result made a float as the interpreter makes it."""
+    forward = op.forward
+    return lambda *a: as_number(forward(*a), f"{op.name}: forward result")
+
+
+class PythonPlan:
+    """Precomputed steps for a tape's forward and backward loops: (slot, rule, argument slots), by argument count.
+
+    A step of one or two arguments names its slots directly (no argument tuple to unpack, the
+    common case); others carry a tuple. A constant's slot also receives an adjoint, never read:
+    cheaper than asking, node by node, whether an input is a parent.
+    """
+
+    def __init__(self, tape) -> None:
+        self.tape = tape
+        n = len(tape.nodes)
+        self.size = n + len(tape.constants)
+        forward, backward = [], []
+        for i in range(n):
+            op = tape.ops[i]
+            if op is None:
+                continue
+            idx = tape.args[i]
+            rule = op.forward if op.numpy_forward is not None else _as_float(op)
+            inputs = len(idx) if op.arity is None else op.arity
+            if len(idx) == 1:
+                step = (1, i, idx[0], 0)
+            elif len(idx) == 2 and inputs == 2:
+                step = (2, i, idx[0], idx[1])
+            else:
+                step = (0, i, idx, inputs)
+            forward.append((rule, *step))
+            if i < tape.graph_size:  # a node only a guard reads has no adjoint to pass on
+                backward.append((op.partials, *step))
+        backward.reverse()
+        self.forward_steps, self.backward_steps = forward, backward
+
+    def forward(self, leaf_values: list, batch) -> list:
+        tape = self.tape
+        vals = [0.0] * self.size
+        for i, v in zip(tape.leaf_slots, leaf_values):
+            vals[i] = v
+        vals[len(tape.nodes):] = tape.constants
+        try:
+            for rule, kind, i, a, b in self.forward_steps:
+                if kind == 1:
+                    vals[i] = rule(vals[a])
+                elif kind == 2:
+                    vals[i] = rule(vals[a], vals[b])
+                else:
+                    vals[i] = rule(*[vals[j] for j in a])
+        except (ArithmeticError, ValueError) as exc:
+            raise _located(tape, i, exc, [vals[j] for j in tape.args[i]]) from None
+        return vals
+
+    def check_guards(self, vals: list, batch) -> None:
+        for k, (lhs, symbol, rhs, result, _site) in enumerate(self.tape.guards):
+            if _COMPARE[symbol](vals[lhs], vals[rhs]) is not result:
+                raise guard_error(self.tape, k, vals[lhs], vals[rhs], None)
+
+    def value(self, vals: list, slot: int) -> float:
+        return vals[slot]
+
+    def backward(self, vals: list, root: int, batch) -> list:
+        adj = [0.0] * len(vals)
+        adj[root] = 1.0
+        try:
+            for partials, kind, i, a, b in self.backward_steps:
+                upstream = adj[i]
+                # the chain rule, as the interpreter applies it: derivative * upstream, added
+                if kind == 1:
+                    (da,) = partials(vals[i], vals[a])
+                    adj[a] += da * upstream
+                elif kind == 2:
+                    da, db = partials(vals[i], vals[a], vals[b])
+                    adj[a] += da * upstream
+                    adj[b] += db * upstream
+                else:
+                    local = partials(vals[i], *[vals[j] for j in a])
+                    if len(local) != b:
+                        raise TypeError
+                    for j, d in zip(a, local):  # zip stops at the inputs: params take no adjoint
+                        adj[j] += d * upstream
+        except (ArithmeticError, ValueError) as exc:
+            op = self.tape.ops[i]
+            raise DomainError(f"{op.name}: derivative rule failed at inputs "
+                              f"{[vals[j] for j in self.tape.args[i]]!r}: {exc}") from None
+        except TypeError:
+            op = self.tape.ops[i]
+            local = partials(vals[i], *[vals[j] for j in self.tape.args[i]])
+            n = len(self.tape.args[i]) if op.arity is None else op.arity
+            raise TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), "
+                            f"one per input, got {local!r:.200}") from None
+        return [adj[i] for i in self.tape.leaf_slots]
+
+
+def _located(tape, i: int, exc: Exception, inputs: list) -> DomainError:
+    """The interpreter's domain error for node i, naming the node as print(tape) does."""
+    op = tape.ops[i]
+    message = str(exc) if isinstance(exc, DomainError) else f"{op.name}: {exc} for inputs {inputs!r}"
+    return DomainError(f"{message} (tape node {node_name(tape, i)})")

@@ -1,0 +1,336 @@
+"""The compiled tape against the eager engine: every op of the table, batches, both replays, guards and the printout."""
+
+import math
+import random
+import re
+
+import numpy as np
+import pytest
+
+import autograd
+from autograd import OPS, DomainError, GuardError, Value, apply, backprop, register_op
+from autograd.tape_guards import LOG
+
+RTOL = 1e-12
+PATHS = ("numpy", "python")
+# Enumerate the table itself: each op with each sample of its params, and for a two-input op
+# with either input a constant (x * 2, 2 ** x).
+CASES = [(op, params, constant) for op in OPS.values() for params in op.samples
+         for constant in ((None, 0, 1) if op.arity == 2 else (None,))]
+IDS = [f"{op.name}{list(p) if p else ''}{'' if c is None else f'-const{c}'}" for op, p, c in CASES]
+
+
+def _ranges(op):
+    if op.arity is not None:
+        return list(op.domain[: op.arity])
+    return [op.domain[0]] * (6 if op.name == "dot" else 3)
+
+
+def _eager(root, leaves):
+    grads = backprop(root)
+    return root.data, [grads.get(leaf, 0.0) for leaf in leaves]
+
+
+def _close(a, b):
+    np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=RTOL, atol=1e-300)
+
+
+def _graph_of(op, params, constant, xs):
+    """A graph around one node of op: its output used twice (a shared node) and an input reused."""
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    inputs = [x if i == constant else leaf for i, (x, leaf) in enumerate(zip(xs, leaves))]
+    node = apply(op, *inputs, *params)
+    root = node * node + node * leaves[-1 if constant != len(xs) - 1 else 0]
+    return root, [leaf for i, leaf in enumerate(leaves) if i != constant]
+
+
+@pytest.mark.parametrize(("op", "params", "constant"), CASES, ids=IDS)
+@pytest.mark.parametrize("path", PATHS)
+def test_every_op_replays_the_eager_values_and_gradients(op, params, constant, path):
+    rng = random.Random(f"{op.name}-{params}-{constant}")
+    for _ in range(3):
+        xs = [rng.uniform(lo, hi) for lo, hi in _ranges(op)]
+        root, leaves = _graph_of(op, params, constant, xs)
+        tape = autograd.compile(root)
+        want, want_grads = _eager(root, tape.leaves)
+        assert set(tape.leaves) == set(leaves)
+        got, grads = tape.value_and_grad(path=path)
+        _close(got, want)
+        _close(grads, want_grads)
+
+
+@pytest.mark.parametrize(("op", "params", "constant"), CASES, ids=IDS)
+def test_every_op_batched_matches_eager_sample_by_sample(op, params, constant):
+    rng = random.Random(f"batch-{op.name}-{params}-{constant}")
+    n = 5
+    columns = [[rng.uniform(lo, hi) for _ in range(n)] for lo, hi in _ranges(op)]
+    root, _ = _graph_of(op, params, constant, [c[0] for c in columns])
+    tape = autograd.compile(root)
+    # the first leaf varies over the batch, the others are floats shared by every sample
+    labels = [leaf.label for leaf in tape.leaves]
+    values = [np.array(columns[int(label[1:])]) if k == 0 else columns[int(label[1:])][0]
+              for k, label in enumerate(labels)]
+    out, grads = tape.value_and_grad(values)
+    assert out.shape == (n,) and all(g.shape == (n,) for g in grads)
+    for s in range(n):
+        sample = [v[s] if isinstance(v, np.ndarray) else v for v in values]
+        xs = [c[0] for c in columns]
+        for label, v in zip(labels, sample):
+            xs[int(label[1:])] = v
+        eager_root, _ = _graph_of(op, params, constant, xs)
+        eager_tape_order = autograd.compile(eager_root).leaves  # the same leaf order, from the same code
+        want, want_grads = _eager(eager_root, eager_tape_order)
+        _close(out[s], want)
+        _close([g[s] for g in grads], want_grads)
+
+
+def _random_graph(seed, n_leaves=6, n_nodes=120):
+    """A random graph over the ops defined on the whole line, with sums, dots, constants and shared nodes."""
+    rng = random.Random(seed)
+    leaves = [Value(rng.uniform(-1.5, 1.5), label=f"v{i}") for i in range(n_leaves)]
+    pool = list(leaves)
+    unary = ["tanh", "sin", "cos", "sigmoid", "atan", "softplus", "silu", "relu", "exp", "erf", "gelu", "__neg__"]
+    for _ in range(n_nodes):
+        kind = rng.random()
+        a, b = rng.choice(pool), rng.choice(pool)
+        if kind < 0.3:
+            node = getattr(a.clamp(-3, 3), rng.choice(unary))() if rng.random() < 0.5 else a.clamp(-3, 3).tanh()
+        elif kind < 0.55:
+            node = rng.choice([a + b, a - b, a * b, a * a, 2.0 - a, a * 0.5, a.max(b), a.min(b)])
+        elif kind < 0.7:
+            node = autograd.sum(rng.sample(pool, min(len(pool), rng.randint(1, 5))))
+        elif kind < 0.85:
+            k = min(rng.randint(1, 4), len(pool))
+            node = autograd.dot(rng.sample(pool, k), [rng.choice(pool) for _ in range(k)])
+        else:
+            node = (a.tanh() + 1.5) ** rng.choice([2.0, 0.5, -1.0]) + 1.0 / (b.sigmoid() + 0.5)
+        pool.append(node.tanh() if abs(node.data) > 3 else node)
+    return autograd.sum(pool[-20:]), leaves
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("path", PATHS)
+def test_random_graphs_replay_the_eager_numbers_for_new_leaf_values(seed, path):
+    root, _ = _random_graph(seed)
+    tape = autograd.compile(root)
+    rng = random.Random(seed + 100)
+    new = {leaf: rng.uniform(-1.5, 1.5) for leaf in tape.leaves}
+    out, grads = tape.value_and_grad(new, path=path)
+    for leaf, v in new.items():
+        leaf.data = v
+    eager = _recompute(root)  # the interpreter on the same structure at the new values
+    want, want_grads = _eager(eager, tape.leaves)
+    _close(out, want)
+    _close(grads, want_grads)
+
+
+def _recompute(root):
+    """root's graph evaluated again, node by node, on its leaves' current data (the eager engine's own rules)."""
+    made = {}
+    for node in autograd.topological_order(root):
+        if node.is_leaf():
+            made[node] = node
+        else:
+            made[node] = apply(node.primitive, *[made[a] if isinstance(a, Value) else a for a in node.arguments])
+    return made[root]
+
+
+def test_a_wide_graph_runs_in_few_numpy_calls_and_is_chosen_automatically():
+    rng = random.Random(3)
+    w = [Value(rng.gauss(0, 1)) for _ in range(8)]
+    losses = []
+    for _ in range(300):  # one neuron over 300 samples: one graph, 300 nodes per level
+        x = [rng.gauss(0, 1) for _ in range(8)]
+        losses.append((autograd.dot(w, x).tanh() - 0.5) ** 2)
+    root = autograd.sum(losses)
+    tape = autograd.compile(root)
+    assert tape.calls <= 6
+    assert type(tape._plan("auto", None)).__name__ == "NumpyPlan"
+    want, want_grads = _eager(root, tape.leaves)
+    out, grads = tape.value_and_grad()
+    _close(out, want)
+    _close(grads, want_grads)
+
+
+def test_a_deep_chain_takes_the_python_path_and_matches_exactly():
+    a = [Value(1.0 + 0.001 * i) for i in range(300)]
+    b = [Value(0.01 * (i % 7) - 0.03) for i in range(300)]
+    x = Value(0.3, label="x")
+    y = x
+    for ai, bi in zip(a, b):
+        y = (y * ai + bi).relu() * 0.9 + x * 0.1
+    tape = autograd.compile(y)
+    assert type(tape._plan("auto", None)).__name__ == "PythonPlan"
+    want, want_grads = _eager(y, tape.leaves)
+    out, grads = tape.value_and_grad()
+    assert out == want and grads == want_grads  # the same rules in the same order: bit for bit
+    batch = np.linspace(-1, 1, 7)
+    outs, bgrads = tape.value_and_grad({x: batch})
+    for s, v in enumerate(batch):
+        x.data = v
+        eager = _recompute(y)
+        _close(outs[s], eager.data)
+        _close(bgrads[tape.index(x)][s], backprop(eager).get(x, 0.0))
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_shared_nodes_diamonds_and_constants_on_either_side(path):
+    x, y = Value(0.7, label="x"), Value(-1.3, label="y")
+    s = x * y
+    root = s * s + (x * x) + 2 ** x + (x - 2) + 1 / x + (s + x) * (s - y) + x ** 3.0 + autograd.dot([x, x], [x, y])
+    tape = autograd.compile(root)
+    want, want_grads = _eager(root, tape.leaves)
+    got, grads = tape.value_and_grad(path=path)
+    _close(got, want)
+    _close(grads, want_grads)
+    assert math.isclose(grads[tape.index(x)], backprop(root)[x], rel_tol=RTOL)
+
+
+@pytest.mark.parametrize("with_numpy", [False, True])
+@pytest.mark.parametrize("path", PATHS)
+def test_user_registered_ops_with_and_without_numpy_forms(with_numpy, path):
+    name = f"tape_cube_{int(with_numpy)}"
+    forms = dict(numpy_forward=lambda x: x ** 3, numpy_partials=lambda out, x: (3 * x * x,)) if with_numpy else {}
+    cube = register_op(name, lambda x: x ** 3, lambda out, x: (3 * x * x,), replace=True, **forms)
+    x = Value(0.8, label="x")
+    root = cube(x.tanh()) * x + cube(x)
+    tape = autograd.compile(root)
+    want, want_grads = _eager(root, tape.leaves)
+    got, grads = tape.value_and_grad(path=path)
+    _close(got, want)
+    _close(grads, want_grads)
+    assert f"d_{name}/d_" in str(tape)  # no partials_text given: the generic adjoint line
+    if path == "numpy":
+        batch = np.array([-0.5, 0.1, 1.2])
+        outs, (g,) = tape.value_and_grad([batch])
+        for s, v in enumerate(batch):
+            xv = Value(v)
+            r = cube(xv.tanh()) * xv + cube(xv)
+            _close(outs[s], r.data)
+            _close(g[s], backprop(r)[xv])
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_domain_error_on_replay_names_the_op_and_the_node(path):
+    x = Value(2.0, label="x")
+    tape = autograd.compile((x - 1).log(), )
+    with pytest.raises(DomainError, match=r"log: input must be > 0, got -1\.0 \(tape node t\d+"):
+        tape.forward([0.0], path=path)
+    with pytest.raises(RuntimeError, match="call tape.forward"):
+        tape.backward()
+
+
+def test_a_domain_error_in_a_batch_names_the_sample():
+    x = Value(2.0)
+    tape = autograd.compile(1 / x)
+    with pytest.raises(DomainError, match=r"div: division by zero.*sample 2"):
+        tape.forward([np.array([1.0, 2.0, 0.0])])
+
+
+def test_bad_leaf_values_are_refused_naming_the_leaf():
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    tape = autograd.compile(x * y)
+    with pytest.raises(ValueError, match="got 1 values for 2 leaves"):
+        tape.forward([1.0])
+    with pytest.raises(ValueError, match="batch length 2, others 3"):
+        tape.forward([np.ones(3), np.ones(2)])
+    bad = [1.0, 1.0]
+    bad[tape.index(y)] = "a"
+    with pytest.raises(TypeError, match=f"leaf {tape.index(y)} \\('y'\\)"):
+        tape.forward(bad)
+    with pytest.raises(ValueError, match="not a leaf"):
+        tape.index(x * y)
+    with pytest.raises(ValueError, match="one sample"):
+        tape.forward([np.ones(3), 1.0], path="python")
+    with pytest.raises(ValueError, match="path must be one of"):
+        tape.forward(path="jit")
+    with pytest.raises(TypeError, match="root must be a Value"):
+        autograd.compile(3.0)
+
+
+# --- guards ---
+def _branchy(x):
+    if x > 0.0:
+        return x * 2.0
+    return -x
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_flipped_comparison_raises_naming_it_and_its_line(path):
+    tape = autograd.compile(_branchy, 1.5)
+    assert tape.forward([3.0], path=path) == 6.0  # the same branch: replays
+    line = _branchy.__code__.co_firstlineno + 1
+    with pytest.raises(GuardError, match=rf"t0 > 0\.0 was True when recorded \(at .*test_tape\.py:{line}\)"):
+        tape.forward([-1.0], path=path)
+
+
+def test_a_record_scope_guards_a_batch_and_names_the_flipping_sample():
+    x = Value(0.5, label="x")
+    with autograd.record() as rec:
+        y = x.tanh()
+        z = y * 3.0 if y < 0.9 else y
+    tape = rec.compile(z)
+    out = tape.forward([np.array([0.1, 0.2, -3.0])])
+    _close(out, np.tanh([0.1, 0.2, -3.0]) * 3.0)
+    with pytest.raises(GuardError, match=r"t1 < 0\.9 was True .* False in sample 1 \(t1 = 0\.99"):
+        tape.forward([np.array([0.1, 2.7, 5.0])])
+    assert "t1 < 0.9 was True at" in str(tape)
+
+
+def test_a_guard_on_a_node_outside_the_root_graph_is_still_checked():
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    with autograd.record():
+        side = x - y  # compared, then not part of the result
+        out = x * 3.0 if side < 0.0 else x
+        tape = autograd.compile(out)
+    assert tape.leaves == (x, y)  # y only through the guard: after the root's own leaves
+    assert tape.forward([1.0, 5.0]) == 3.0
+    assert tape.backward() == [3.0, 0.0]
+    with pytest.raises(GuardError, match=r"t\d+ < 0.0 was True .* make it False \(t\d+ = 1.0\)"):
+        tape.forward([6.0, 5.0])
+
+
+def test_comparisons_outside_a_scope_keep_nothing_and_compile_sees_no_guard():
+    x = Value(1.0)
+    assert LOG.guards is None
+    y = x * 2.0 if x > 0.0 else x
+    assert LOG.guards is None
+    tape = autograd.compile(y)
+    assert tape.guards == ()
+    assert tape.forward([-1.0]) == -2.0  # documented: without a scope the branch is not seen
+
+
+def test_nested_scopes_give_their_guards_to_the_enclosing_one():
+    x = Value(1.0)
+    with autograd.record() as outer:
+        with autograd.record() as inner:
+            _ = x > 0.0
+        _ = x < 5.0
+    assert len(inner.guards) == 1 and len(outer.guards) == 2
+    assert LOG.guards is None
+
+
+# --- the printout ---
+def test_print_shows_the_wengert_list_with_labels_and_textbook_adjoints():
+    x, w, b = Value(0.5, label="x"), Value(-1.2, label="w"), Value(0.3, label="b")
+    z = x * w + b
+    z.label = "z"
+    o = z.tanh()
+    o.label = "o"
+    text = str(autograd.compile(o))
+    lines = text.splitlines()
+    assert "z = t3 + b" in lines and "o = tanh(z)" in lines and "t3 = x * w" in lines
+    assert lines.index("o = tanh(z)") < lines.index("do = 1")
+    for line in ("dz += do * (1 - o**2)", "dt3 += dz", "db += dz", "dx += dt3 * w", "dw += dt3 * x"):
+        assert line in lines
+    html = autograd.compile(o.leaky_relu(0.2) < 1.0 and o.leaky_relu(0.2))._repr_html_()
+    assert html.startswith("<pre>") and "leaky_relu(o, slope=0.2)" in html
+
+
+def test_a_long_tape_prints_shortened():
+    y = Value(0.1)
+    for _ in range(500):
+        y = (y * 0.99).sin()
+    text = str(autograd.compile(y))
+    assert re.search(r"^\.\.\. \d+ more$", text, flags=re.M)
+    assert len(text.splitlines()) < 250
