@@ -187,7 +187,7 @@ def _evaluate(node: ast.expr, env: dict[str, object]):
     args = [_evaluate(a, env) for a in node.args]  # a Call: _check allowed nothing else
     if any(isinstance(a, Value) for a in args):
         return _function(node.func.id)(*args)
-    # Constants fold through the engine as above: its checks name the op ("sin: math domain error ...").
+    # Constants fold through the engine as above: its checks name the op ("sin: not defined at [inf]").
     return _function(node.func.id)(Value(args[0]), *args[1:]).data
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .engine import topological_order
 from .tape_guards import Guard, GuardError, record
-from .value import Constant, Value, as_number
+from .value import Value, as_number
 
 # Below this many nodes per numpy call, the Python loop is the faster replay of one sample
 # (measured: a numpy call costs about 8 µs forward and backward, a node in the Python loop about 0.35 µs).
@@ -55,7 +55,7 @@ class Tape:
                 continue
             slots, level = [], 0
             for a in node._args:
-                if a.__class__ is Constant:
+                if a.__class__ is float:  # a constant argument
                     slots.append(constant(a))
                 else:
                     j = slot_of[a]
@@ -202,7 +202,7 @@ def _walk_from(starts: list[Value], seen: set) -> list[Value]:
         elif node not in seen:
             seen.add(node)
             stack.append((node, True))
-            stack.extend((a, False) for a in node._args if a.__class__ is not Constant and a not in seen)
+            stack.extend((a, False) for a in node._args if a.__class__ is not float and a not in seen)
     return order
 
 
