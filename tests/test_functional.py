@@ -112,3 +112,13 @@ def test_without_detect_anomaly_nan_flows_silently():
     x.sqrt().backward()
     assert x.grad == math.inf
     assert math.isnan((Value(math.inf) - Value(math.inf)).data)
+
+
+def test_detect_anomaly_names_the_users_line_for_a_graph_built_by_nn():
+    import nn
+
+    model = nn.MLP(1, [1], seed=0)
+    model.layers[0].neurons[0].b.data = float("inf")
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        model([1.0])  # this line, not nn/layers.py
+    assert f"{__file__}:" in str(info.value) and "layers.py" not in str(info.value)

@@ -141,3 +141,17 @@ def test_a_rule_giving_the_wrong_number_of_derivatives_is_named(partials, stops_
     else:
         out.backward()
         assert x.grad == 3.0 and y.grad == 3.0
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(arity=2, domain=((-1.0, 1.0),)), ValueError, "domain gives 1 range"),
+    (dict(arity=True), TypeError, "arity must be a positive int"),
+    (dict(partials=lambda out: (1.0,)), TypeError, r"partials must take 2 arguments"),
+    (dict(forward=lambda x, y: x), TypeError, r"forward must take 1 arguments"),
+])
+def test_register_op_refuses_a_definition_that_cannot_work_naming_the_op(kwargs, error, message):
+    definition = dict(forward=lambda x: x, partials=lambda out, x: (1.0,))
+    definition.update(kwargs)
+    with pytest.raises(error, match=message) as info:
+        register_op("broken_op", definition.pop("forward"), definition.pop("partials"), **definition)
+    assert "broken_op" in str(info.value)
