@@ -55,20 +55,14 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
             if op is None:
                 continue
             upstream, args = grads[node], node._args
-            try:
-                if create_graph:  # on the Values: the derivatives get a graph of their own
+            try:  # the op's rule: on the numbers, or on the Values themselves so the result has a graph
+                if create_graph:
                     local = op.partials(node, *args)
-                elif len(args) == 1:  # one and two arguments spelled out, as in value._node
-                    local = op.partials(node.data, args[0].data)
-                elif len(args) == 2:
-                    a, b = args
-                    local = op.partials(node.data, a if a.__class__ is float else a.data,
-                                        b if b.__class__ is float else b.data)
                 else:
-                    local = op.partials(node.data, *numbers_of(args))
+                    local = op.partials(node.data, *[a if a.__class__ is float else a.data for a in args])
             except (ArithmeticError, ValueError) as exc:
                 raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(args)!r}: {exc}") from None
-            if local.__class__ is not tuple or len(local) != len(args) - len(op.params):
+            if local.__class__ is not tuple or len(local) != len(args) - op.nparams:
                 local = _one_per_input(op, args, local)
             for arg, derivative in zip(args, local):  # the params after the inputs have no derivative
                 if arg.__class__ is not float:  # a constant input is never differentiated

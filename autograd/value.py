@@ -42,15 +42,7 @@ def numbers_of(args: tuple) -> list[float]:
 def _node(op: Op, args: tuple) -> Value:
     """The node of ``op`` on checked arguments (Values and floats): the only place a node is made."""
     try:
-        # The rule on the arguments' numbers; one and two arguments spelled out, because a list per
-        # node would cost more than most rules. (A one-argument node's argument is a Value: see apply.)
-        if len(args) == 1:
-            data = op.forward(args[0].data)
-        elif len(args) == 2:
-            a, b = args
-            data = op.forward(a if a.__class__ is float else a.data, b if b.__class__ is float else b.data)
-        else:
-            data = op.forward(*numbers_of(args))
+        data = op.forward(*[a if a.__class__ is float else a.data for a in args])
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, args, exc) from None
     if data.__class__ is not float:  # a user-registered forward may return an int or a numpy scalar
