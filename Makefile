@@ -36,9 +36,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The peers (micrograd, PyTorch, JAX) get their own venvs under benchmarks/ on first use (benchmarks/peers.py).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/nn_step.py
+	$(BIN)/python benchmarks/same_program.py
 
 # JupyterLab on a working copy of the notebooks, so that autosaved outputs and a learner's edits never
 # touch the committed notebooks/. A copy is made only when missing: delete one to get it fresh.

@@ -1,13 +1,17 @@
-"""Engine benchmark: time, memory and GC-tracked objects per node, chainrule beside micrograd 0.1.0.
+"""Engine benchmark: time, memory and GC-tracked objects per node, chainrule beside micrograd 0.1.0 and the floors.
 
-Run: ``make bench`` or ``.venv/bin/python benchmarks/engine.py [--sizes 1000,10000,100000,1000000]``.
-micrograd runs in its own virtual environment (created under benchmarks/.venv-micrograd on first
-use, or given with --micrograd-python), in a subprocess of the same run. The engines take turns,
+Run: ``make bench`` or ``.venv/bin/python benchmarks/engine.py [--sizes 1000,10000,100000]``.
+micrograd runs in its own virtual environment (peers.py: benchmarks/.venv-micrograd, made on first
+use, or given with --micrograd-python), in a subprocess of the same run; if it cannot be made,
+the benchmark says so and goes on without it. The engines take turns,
 round by round, so a change in the machine's load falls on all of them alike. Beside them run
 the floors (floor.py): toys doing the least per-node work a pure-Python engine can do, without
 (floor) and with (sorted floor) the topological sort that shared nodes need, so micrograd's time
 over theirs bounds the speed-up a pure-Python engine can reach on each shape.
-Prints medians over --rounds x --repeat runs.
+Prints medians over --rounds x --repeat runs, then the bounds of issue 10 and whether they hold:
+chainrule within 2.5x of the sorted floor per node at 10^4 and 10^5 and 3x at 10^3, no Value
+alive after the root is dropped, at most 1 GC-tracked object and 160 bytes per node, and a
+10^6-deep chain's backward at the default recursion limit (in a fresh process, main thread).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from micrograd_env import micrograd_python
+import peers
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -130,6 +134,69 @@ def worker(args) -> None:
         print(json.dumps(r))
 
 
+# Run in a fresh chainrule process, on its main thread at the default recursion limit and stack:
+# a recursive walk anywhere in build, backward or freeing would fail here.
+DEEP_CHAIN = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from autograd import Value
+n = int(sys.argv[2])
+start = time.perf_counter()
+x = Value(0.5)
+y = x
+for _ in range(n):
+    y = y + 1.0
+built = time.perf_counter()
+y.backward()
+done = time.perf_counter()
+ok = x.grad == 1.0 and y.data == 0.5 + n
+del y
+freed = time.perf_counter()
+print(json.dumps({"ok": ok, "limit": sys.getrecursionlimit(), "build_s": built - start,
+                  "backward_s": done - built, "free_s": freed - done}))
+"""
+
+
+def deep_chain(n: int) -> str:
+    """One line: does an n-deep chain build, backward and free at the default recursion limit, and how long it took."""
+    out = subprocess.run([sys.executable, "-c", DEEP_CHAIN, str(ROOT), str(n)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": ""})
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or [f"exit status {out.returncode}"])[-1]
+        return f"{n:,}-deep chain x + 1.0 at the default recursion limit: FAILS ({last})"
+    r = json.loads(out.stdout)
+    verdict = "holds" if r["ok"] else "FAILS (wrong gradient or value)"
+    return (f"{n:,}-deep chain x + 1.0 at the default recursion limit ({r['limit']}): {verdict}; "
+            f"build {r['build_s']:.2f} s, backward {r['backward_s']:.2f} s, free {r['free_s']:.2f} s")
+
+
+def _floor_bound(n: int) -> float:
+    """Issue 10's bound on chainrule's time per node over the sorted floor's, at size n."""
+    return 3.0 if n < 10_000 else 2.5
+
+
+def summary(ours: dict, sorted_floor: dict) -> tuple[list[str], bool]:
+    """The bounds table (markdown) for every shape and size, and whether every bound holds.
+
+    GC objects per node are compared to 2 decimals: a handful of objects made once per graph
+    (the sum's list, a tuple) are not per node.
+    """
+    lines = ["| shape | N | chainrule ns/node | sorted floor ns/node | ratio | bound | Values alive after drop "
+             "| GC objects/node | bytes/node |", "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
+    ok = True
+    for key, r in ours.items():
+        floor_total = sorted_floor[key]["total_ns"]
+        ratio = r["total_ns"] / floor_total
+        holds = [ratio <= _floor_bound(r["n"]), r["alive_after_drop"] == 0, round(r["gc_objects_per_node"], 2) <= 1.0,
+                 r["bytes_per_node"] <= 160]
+        ok = ok and all(holds)
+        mark = lambda good: "" if good else " FAILS"  # noqa: E731
+        lines.append(f"| {r['shape']} | {r['n']:,} | {r['total_ns']:.0f} | {floor_total:.0f} | {ratio:.2f}x"
+                     f"{mark(holds[0])} | <= {_floor_bound(r['n']):g}x | {r['alive_after_drop']}{mark(holds[1])} "
+                     f"| {r['gc_objects_per_node']:.2f}{mark(holds[2])} | {r['bytes_per_node']:.0f}{mark(holds[3])} |")
+    return lines, ok
+
+
 def _run_worker(python: str, engine: str, sizes: list[int], repeat: int) -> list[dict]:
     cmd = [python, __file__, "--worker", engine, "--sizes", ",".join(map(str, sizes)), "--repeat", str(repeat)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": ""})
@@ -157,7 +224,8 @@ def _pooled(rounds: list[list[dict]]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sizes = lambda s: [int(x) for x in s.split(",")]  # noqa: E731
-    parser.add_argument("--sizes", default="1000,10000,100000,1000000", type=sizes)
+    parser.add_argument("--sizes", default="1000,10000,100000", type=sizes)
+    parser.add_argument("--deep", default=10**6, type=int, help="depth of the chain run at the default recursion limit")
     parser.add_argument("--micrograd-sizes", default="1000,10000,100000", type=sizes,
                         help="micrograd is slow and recursive: its sizes are separate")
     parser.add_argument("--rounds", type=int, default=3, help="turns each engine takes, interleaved")
@@ -170,14 +238,17 @@ def main() -> None:
         return worker(args)
 
     engines = [("chainrule", sys.executable, args.sizes), ("floor", sys.executable, args.sizes),
-               ("sorted-floor", sys.executable, args.sizes),
-               ("micrograd", micrograd_python(args.micrograd_python), args.micrograd_sizes)]
+               ("sorted-floor", sys.executable, args.sizes)]
+    micrograd = peers.python("micrograd", args.micrograd_python)
+    if micrograd is not None:
+        engines.append(("micrograd", micrograd, args.micrograd_sizes))
     runs: dict[str, list] = {name: [] for name, _, _ in engines}
     for turn in range(args.rounds):
         first = turn % len(engines)  # who goes first rotates
         for name, python, engine_sizes in engines[first:] + engines[:first]:
             runs[name].append(_run_worker(python, name, engine_sizes, args.repeat))
-    ours, floor, sorted_floor, theirs = (_pooled(runs[name]) for name, _, _ in engines)
+    ours, floor, sorted_floor = (_pooled(runs[name]) for name in ("chainrule", "floor", "sorted-floor"))
+    theirs = _pooled(runs["micrograd"]) if "micrograd" in runs else {}
     print(f"Medians of {args.rounds} x {args.repeat} runs, ns per node: build, backward, free (del + collect);")
     print("total = all three. B/node: tracemalloc bytes per node; GC: GC-tracked objects per node; held: bytes")
     print("still allocated after the root is dropped, before gc.collect(); alive: nodes still alive then (cycles).")
@@ -203,6 +274,14 @@ def main() -> None:
             mg = theirs[key]["total_ns"]
             bound = f", bound {mg / floor[key]['total_ns']:.1f}x ({mg / sorted_floor[key]['total_ns']:.1f}x)"
             print(f"{'':<16}{'':>9}  ratio {mg / r['total_ns']:.1f}x{bound}")
+    print("\nIssue 10's bounds on chainrule (total = build + backward + free, per node; ratio = chainrule / sorted")
+    print("floor, same run):\n")
+    lines, ok = summary(ours, sorted_floor)
+    print("\n".join(lines))
+    deep = deep_chain(args.deep)
+    print(f"\n{deep}")
+    ok = ok and "FAILS" not in deep
+    print(f"\nAll bounds hold: {'yes' if ok else 'NO (see FAILS above)'}")
 
 
 if __name__ == "__main__":

@@ -1,24 +1,32 @@
-"""Time micrograd's demo training step with chainrule (elementary and dot graphs) and micrograd 0.1.0, in one run.
+"""Time micrograd's demo training step with chainrule (elementary and dot graphs), micrograd and PyTorch, in one run.
 
 The step of micrograd's demo notebook: MLP(2, [16, 16, 1]) on 100 moons (noise 0.1, seed
 1337), labels -1/+1, hinge loss averaged plus 1e-4 * the sum of squared parameters, one
-full-batch SGD update with lr 1.0 - 0.9*k/100: forward + backward + update. micrograd runs in
-its own interpreter (``--micrograd-python``; by default a venv created under benchmarks/ with
-micrograd==0.1.0 from PyPI), fed the same points as Python floats (its venv has no numpy; the
-demo's numpy scalars would only slow micrograd down). The first ``--warmup`` steps of each
-variant are run but not timed; medians per step, ratios from this run.
+full-batch SGD update with lr 1.0 - 0.9*min(k, 100)/100: forward + backward + update.
 
-    python benchmarks/nn_step.py [--steps 30] [--micrograd-steps 10] [--warmup 2] [--micrograd-python PATH]
+- chainrule, for each of nn's neuron graphs ('elementary': micrograd's chain of * and +;
+  'dot': one n-ary dot node per neuron): a **hand-written loop** (the model called per sample,
+  the hinge and L2 terms written out with ``autograd.relu``, ``autograd.sum`` and ``*``, the
+  gradients zeroed, backward, and the SGD update ``p.data -= lr * p.grad`` by hand; issue 10's
+  targets are on this loop), and one epoch of ``nn.fit`` (which pauses the cyclic GC around it).
+- micrograd 0.1.0: the demo's own loss() and update loop, in its own venv (peers.py).
+- PyTorch CPU float64, batched (the 100 samples as one tensor), one thread, in its own venv,
+  starting from chainrule's initial parameters.
+
+Every engine is fed the same 100 points, from chainrule's ``nn.datasets.moons``, as JSON floats.
+The variants take turns, round by round (each round from the initial model, its first
+``--warmup`` steps untimed), so a change in the machine's load falls on all of them alike;
+medians per step, ratios from this run; the losses of the first steps are compared across engines.
+
+    python benchmarks/nn_step.py [--rounds 3] [--steps 10] [--micrograd-steps 3] [--torch-steps 50] [--warmup 2]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,9 +34,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from micrograd_env import micrograd_python  # noqa: E402
+import peers  # noqa: E402
 
-import nn  # noqa: E402  (the project root is put on the path first)
+import autograd  # noqa: E402  (the project root is put on the path first)
+import nn  # noqa: E402
+
+TARGETS = {"elementary": 10.0, "dot": 40.0}  # issue 10: the hand-written loop's speed-up over micrograd
 
 # Runs in micrograd's interpreter: the demo's loss() and update loop, timed per step.
 MICROGRAD_STEP = r"""
@@ -55,7 +66,7 @@ for k in range(job["steps"]):
     total_loss = loss()
     model.zero_grad()
     total_loss.backward()
-    learning_rate = 1.0 - 0.9 * k / 100
+    learning_rate = 1.0 - 0.9 * min(k, 100) / 100
     for p in model.parameters():
         p.data -= learning_rate * p.grad
     times.append(time.perf_counter() - start)
@@ -63,78 +74,157 @@ for k in range(job["steps"]):
 json.dump({"times": times, "losses": values}, sys.stdout)
 """
 
+# Runs in PyTorch's interpreter: the same step on the whole batch at once, float64, one thread.
+TORCH_STEP = r"""
+import json, sys, time
+import torch
+torch.set_num_threads(1)
 
-def run_micrograd(python: str, X: list, y: list, steps: int) -> dict:
-    """Per-step times and losses of micrograd's demo step, measured in its own process."""
-    job = json.dumps({"X": X, "y": y, "steps": steps})
-    out = subprocess.run([python, "-c", MICROGRAD_STEP], input=job, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        sys.exit(f"micrograd run failed with {python}:\n{out.stderr}")
-    return json.loads(out.stdout)
+job = json.load(sys.stdin)
+X = torch.tensor(job["X"], dtype=torch.float64)
+y = torch.tensor(job["y"], dtype=torch.float64)
+layers = [(torch.tensor(W, dtype=torch.float64, requires_grad=True),
+           torch.tensor(B, dtype=torch.float64, requires_grad=True)) for W, B in job["layers"]]
+params = [p for layer in layers for p in layer]
+
+times, values = [], []
+for k in range(job["steps"]):
+    start = time.perf_counter()
+    h = X
+    for i, (W, B) in enumerate(layers):
+        h = h @ W.T + B
+        if i < len(layers) - 1:
+            h = torch.relu(h)
+    data_loss = torch.relu(1 - y * h[:, 0]).mean()
+    total_loss = data_loss + 1e-4 * sum((p * p).sum() for p in params)
+    for p in params:
+        p.grad = None
+    total_loss.backward()
+    learning_rate = 1.0 - 0.9 * min(k, 100) / 100
+    with torch.no_grad():
+        for p in params:
+            p -= learning_rate * p.grad
+    times.append(time.perf_counter() - start)
+    values.append(total_loss.item())
+json.dump({"times": times, "losses": values}, sys.stdout)
+"""
 
 
-def run_chainrule(graph: str, X: list, y: list, steps: int, with_fit: bool) -> dict:
-    """Per-step times and losses of the same step with nn, as a hand-written loop or as one epoch of nn.fit."""
-    model = nn.MLP(2, [16, 16, 1], seed=1337, graph=graph)
+def _model(graph: str) -> nn.MLP:
+    return nn.MLP(2, [16, 16, 1], seed=1337, graph=graph)  # micrograd's initial weights
+
+
+def run_hand_written(graph: str, X: list, y: list, steps: int) -> dict:
+    """Per-step times and losses of the demo's loop written by hand on chainrule's Values (no nn loss, no optimizer)."""
+    model = _model(graph)
     params = model.parameters()
-    optimizer = nn.SGD(params, lr=nn.schedules.linear(1.0, 0.1, 100))
+    times, values = [], []
+    for k in range(steps):
+        start = time.perf_counter()
+        scores = [model(x) for x in X]
+        losses = [autograd.relu(1 + -yi * si) for yi, si in zip(y, scores)]
+        data_loss = autograd.sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * autograd.sum([p * p for p in params])
+        total_loss = data_loss + reg_loss
+        for p in params:
+            p.grad = 0.0
+        total_loss.backward()
+        learning_rate = 1.0 - 0.9 * min(k, 100) / 100
+        for p in params:
+            p.data -= learning_rate * p.grad
+        values.append(total_loss.data)
+        del scores, losses, data_loss, reg_loss, total_loss  # the graph is freed inside the step, as micrograd's is
+        times.append(time.perf_counter() - start)
+    return {"times": times, "losses": values}
+
+
+def run_fit(graph: str, X: list, y: list, steps: int) -> dict:
+    """Per-step times and losses of the same step as one full-batch epoch of nn.fit."""
+    model = _model(graph)
+    optimizer = nn.SGD(model.parameters(), lr=nn.schedules.linear(1.0, 0.1, 100))
     times, values = [], []
     for _ in range(steps):
         start = time.perf_counter()
-        if with_fit:  # one full-batch epoch is one step; fit pauses the cyclic GC around it
-            history = nn.fit(model, (X, y), loss="hinge", optimizer=optimizer, epochs=1, l2=1e-4, progress=False)
-            value = history["train_loss"][0]
-        else:  # the demo's loop, written with nn
-            scores = [model(x) for x in X]
-            total_loss = nn.hinge(scores, y) + 1e-4 * nn.l2(params)
-            optimizer.zero_grad()
-            total_loss.backward()
-            optimizer.step()
-            value = total_loss.data
-            del scores, total_loss  # the graph is freed inside the timed step, as micrograd's is
+        history = nn.fit(model, (X, y), loss="hinge", optimizer=optimizer, epochs=1, l2=1e-4, progress=False)
         times.append(time.perf_counter() - start)
-        values.append(value)
+        values.append(history["train_loss"][0])
     return {"times": times, "losses": values}
+
+
+def initial_layers() -> list[list]:
+    """chainrule's initial parameters as [[W, B] per layer], W one row of weights per neuron (for PyTorch)."""
+    return [[[[w.data for w in n.w] for n in layer.neurons], [n.b.data for n in layer.neurons]]
+            for layer in _model("dot").layers]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=30, help="timed steps per chainrule variant")
-    parser.add_argument("--micrograd-steps", type=int, default=10, help="timed micrograd steps (about 2 s each)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each variant takes, interleaved")
+    parser.add_argument("--steps", type=int, default=10, help="timed steps per chainrule variant and round")
+    parser.add_argument("--micrograd-steps", type=int, default=3, help="timed micrograd steps per round (~2 s each)")
+    parser.add_argument("--torch-steps", type=int, default=50, help="timed PyTorch steps per round (under 1 ms each)")
     parser.add_argument("--warmup", type=int, default=2,
-                        help="untimed first steps per variant (micrograd gets slower as its garbage builds up)")
+                        help="untimed first steps per variant and round (micrograd slows as its garbage builds up)")
     parser.add_argument("--micrograd-python", help="a Python with micrograd==0.1.0 installed")
+    parser.add_argument("--torch-python", help="a Python with torch installed")
     args = parser.parse_args()
 
     X, labels = nn.datasets.moons(100, noise=0.1, seed=1337)
     X, y = X.tolist(), (labels * 2 - 1).tolist()
-    python = micrograd_python(args.micrograd_python)
 
-    results = {}
+    # name -> (steps per round, run(steps) -> {"times", "losses"}); each run starts from the initial model.
+    variants = {}
     for graph in ("elementary", "dot"):
-        for name, with_fit in ((f"chainrule {graph}: hand-written loop", False),
-                               (f"chainrule {graph}: nn.fit, one epoch", True)):
-            results[name] = run_chainrule(graph, X, y, args.warmup + args.steps, with_fit)
-    micrograd = run_micrograd(python, X, y, args.warmup + args.micrograd_steps)
-    for result in (micrograd, *results.values()):
-        result["timed"] = result["times"][args.warmup:]
-    base = statistics.median(micrograd["timed"])
+        variants[f"chainrule {graph}: hand-written loop"] = (
+            args.steps, lambda steps, graph=graph: run_hand_written(graph, X, y, steps))
+        variants[f"chainrule {graph}: nn.fit, one epoch"] = (
+            args.steps, lambda steps, graph=graph: run_fit(graph, X, y, steps))
+    python = peers.python("micrograd", args.micrograd_python)
+    if python is not None:
+        variants["micrograd 0.1.0"] = (args.micrograd_steps, lambda steps, python=python: peers.run(
+            python, MICROGRAD_STEP, {"X": X, "y": y, "steps": steps}))
+    python = peers.python("torch", args.torch_python)
+    if python is not None:
+        layers = initial_layers()
+        variants[f"PyTorch {peers.version(python, 'torch')} CPU float64 batched, 1 thread"] = (
+            args.torch_steps, lambda steps, python=python: peers.run(
+                python, TORCH_STEP, {"X": X, "y": y, "layers": layers, "steps": steps}))
+
+    names = list(variants)
+    results = {name: {"times": [], "losses": None} for name in names}
+    for turn in range(args.rounds):
+        first = turn % len(names)  # who goes first rotates, so a change in the machine's load falls on all alike
+        for name in names[first:] + names[:first]:
+            steps, run = variants[name]
+            r = run(args.warmup + steps)
+            results[name]["times"] += r["times"][args.warmup:]
+            results[name]["losses"] = results[name]["losses"] or r["losses"]
+    medians = {name: statistics.median(r["times"]) for name, r in results.items()}
+    micrograd = medians.get("micrograd 0.1.0")
 
     print("micrograd's demo step: MLP(2, [16, 16, 1]), 100 moons, hinge + 1e-4 L2, full-batch SGD")
-    print(f"python {platform.python_version()} ({sys.executable}), {platform.machine()}, {os.cpu_count()} cpus")
-    print(f"micrograd 0.1.0 in {python}")
+    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cpus; {args.rounds} interleaved "
+          f"rounds, each variant from its initial model with {args.warmup} untimed steps; medians per step\n")
+    print("| variant | steps timed | median step | vs micrograd |")
+    print("|---|---:|---:|---:|")
+    for name, median in medians.items():
+        ratio = f"{micrograd / median:.1f}x" if micrograd else "-"
+        text = f"{median * 1e3:.3f} ms" if median < 0.01 else f"{median * 1e3:.1f} ms"
+        print(f"| {name} | {len(results[name]['times'])} | {text} | {ratio} |")
     print()
-    print(f"{'':44}{'steps':>6}{'median step':>14}{'vs micrograd':>15}")
-    print(f"{'micrograd 0.1.0':44}{len(micrograd['timed']):>6}{base * 1e3:>11.1f} ms{1.0:>14.1f}x")
-    for name, result in results.items():
-        median = statistics.median(result["timed"])
-        print(f"{name:44}{len(result['timed']):>6}{median * 1e3:>11.1f} ms{base / median:>14.1f}x")
-    print()
-    print("targets: >= 20x with the elementary graph, >= 80x with dot")
-    shared = min(len(micrograd["losses"]), args.warmup + args.steps)
-    gap = max(abs(a - b) for result in results.values()
-              for a, b in zip(result["losses"][:shared], micrograd["losses"][:shared]))
-    print(f"same numbers: over the first {shared} steps the losses differ from micrograd's by at most {gap:.1e}")
+    if micrograd:
+        verdicts = []
+        for graph, target in TARGETS.items():
+            ratio = micrograd / medians[f"chainrule {graph}: hand-written loop"]
+            verdicts.append(f"{graph} {ratio:.1f}x (>= {target:g}x: {'holds' if ratio >= target else 'FAILS'})")
+        print("Targets (issue 10), hand-written loop vs micrograd: " + "; ".join(verdicts))
+    else:
+        print("Targets (issue 10): not measured, micrograd is missing")
+    shared = min(len(r["losses"]) for r in results.values())
+    reference = results["chainrule dot: hand-written loop"]["losses"]
+    gap = max(abs(a - b) for r in results.values() for a, b in zip(r["losses"][:shared], reference[:shared]))
+    print(f"Same numbers: over the first {shared} steps, every variant's losses are within {gap:.1e} of those of "
+          "chainrule dot's hand-written loop")
 
 
 if __name__ == "__main__":
