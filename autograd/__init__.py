@@ -1,4 +1,5 @@
-"""chainrule's scalar reverse-mode autograd engine: Value, backward, grad, no_grad and gradient checks.
+"""chainrule's scalar reverse-mode autograd engine: Value, backward, grad, no_grad, gradient checks and the
+compiled tape (``compile``).
 
 Every op of the table that is not an operator is also a free function here (``autograd.exp``,
 ``autograd.clamp`` ...), taken from ``FUNCTIONS``, so a new op needs no line in this file.
@@ -13,12 +14,14 @@ from .mode import enable_grad, is_grad_enabled, no_grad
 from .nodecheck import check_graph, check_op, check_ops
 from .ops import OPS, DomainError, Op, get_op
 from .report import CheckReport, CheckRow, GradcheckError
+from .tape import Tape, compile
+from .tape_guards import GuardError, record
 from .value import Value, apply
 
 globals().update({name: f for name, f in FUNCTIONS.items() if name not in ("sum", "dot")})
 
 __all__ = [
-    "AnomalyError", "CheckReport", "CheckRow", "DomainError", "FUNCTIONS", "GradcheckError", "OPS", "Op", "Value",
+    "AnomalyError", "CheckReport", "GuardError", "Tape", "compile", "record", "CheckRow", "DomainError", "FUNCTIONS", "GradcheckError", "OPS", "Op", "Value",
     "apply", "backprop", "check_graph", "check_op", "check_ops", "detect_anomaly", "dot", "enable_grad",
     "function_of", "get_op", "grad", "gradcheck", "is_grad_enabled", "no_grad", "register_op", "sum",
     "topological_order", "value_and_grad",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
+from dataclasses import replace
 
 from .ops import DomainError, Op, add_op
 
@@ -29,9 +30,23 @@ def _data(x) -> float:
     return x if _is_number(x) else x.data
 
 
-def _either(method: str, on_floats):
-    """``on_floats(x)`` for a number, ``x.<method>()`` for a Value: one rule for both."""
-    return lambda x: on_floats(x) if _is_number(x) else getattr(x, method)()
+def _either(method: str, on_floats, on_arrays=None):
+    """``on_floats(x)`` for a number, ``x.<method>()`` for a Value, ``on_arrays(x)`` for a numpy array (the tape)."""
+    on_arrays = on_arrays or (lambda x: getattr(_np, method)(x))
+    return lambda x: (on_floats(x) if _is_number(x)
+                      else on_arrays(x) if x.__class__.__module__ == "numpy" else getattr(x, method)())
+
+
+class _LazyNumpy:
+    """numpy, imported on first use: only the tape needs it, and the interpreter stays pure Python."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        return getattr(numpy, name)
+
+
+_np = _LazyNumpy()
 
 
 def _sigmoid_float(x: float) -> float:
@@ -42,12 +57,23 @@ def _sigmoid_float(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _sigmoid_arrays(x):
+    # The two branches of _sigmoid_float, elementwise: the same operations, so the same numbers.
+    e = _np.exp(-_np.abs(x))
+    return _np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _erf_arrays(x):
+    # numpy has no erf; math.erf per element keeps the tape's numbers the interpreter's.
+    return _np.frompyfunc(math.erf, 1, 1)(x).astype(float)
+
+
 _exp = _either("exp", math.exp)
 _log = _either("log", math.log)
 _sin = _either("sin", math.sin)
 _cos = _either("cos", math.cos)
-_erf = _either("erf", math.erf)
-_sigmoid = _either("sigmoid", _sigmoid_float)
+_erf = _either("erf", math.erf, _erf_arrays)
+_sigmoid = _either("sigmoid", _sigmoid_float, _sigmoid_arrays)
 
 
 def _side(x) -> int:
@@ -220,5 +246,111 @@ BUILTIN = [
        doc="sum(w * x) of the first half of the inputs with the second, as one node."),
 ]
 
+
+
+# --- the tape's forms of the rules above (autograd/tape.py), and the adjoint formulas print(tape) shows ---
+def _refuse(bad, message: str) -> None:
+    """Raise DomainError if any element is outside the domain (the tape then names the node and sample)."""
+    if _np.any(bad):
+        raise DomainError(message)
+
+
+def _overflow_checked(name: str, f):
+    def forward(*xs):
+        out = f(*xs)
+        _refuse(_np.isinf(out) & _np.all(_np.isfinite(xs), axis=0), f"{name}: overflow")
+        return out
+    return forward
+
+
+def _power_arrays(x, p):
+    _refuse((x < 0.0) & (p != _np.round(p)), "pow: a negative base to a fractional power has no real value")
+    _refuse((x == 0.0) & (p < 0.0), "pow: 0.0 to a negative power is a division by zero")
+    return _overflow_checked("pow", _np.power)(x, p)
+
+
+def _pow_partials_arrays(out, x, y):
+    at_zero = _np.where(y > 1.0, 0.0, _np.where(y == 1.0, 1.0, _INF))
+    dx = _np.where(y == 0.0, 0.0, _np.where(x == 0.0, at_zero, y * _np.power(x, y - 1.0)))
+    dy = _np.where(x > 0.0, out * _np.log(_np.where(x > 0.0, x, 1.0)), _np.where(x == 0.0, 0.0, _NAN))
+    return dx, dy
+
+
+def _tie_split_arrays(x, y) -> tuple:
+    above, below = _np.greater(x, y), _np.less(x, y)
+    return _np.where(above, 1.0, _np.where(below, 0.0, 0.5)), _np.where(above, 0.0, _np.where(below, 1.0, 0.5))
+
+
+def _clamp_arrays(x, lo, hi):
+    _refuse(~(lo <= hi), "clamp: lo must be <= hi")
+    return _np.where(x < lo, lo, _np.where(x > hi, hi, x))
+
+
+def _checked(name: str, ok, message: str, f):
+    def forward(x):
+        _refuse(~ok(x), f"{name}: {message}")
+        return f(x)
+    return forward
+
+
+def _step(x):
+    return _np.greater(x, 0.0) * 1.0
+
+
+def _halves(args) -> int:
+    return len(args) // 2
+
+
+# name -> (numpy forward, numpy partials or None when the float rule above works on arrays as written,
+#          the partials as text: formulas in the names of the node's output and arguments)
+_TAPE_FORMS = {
+    "add": (lambda x, y: _np.add(x, y), None, lambda o, x, y: ("1", "1")),
+    "sub": (lambda x, y: _np.subtract(x, y), None, lambda o, x, y: ("1", "-1")),
+    "mul": (lambda x, y: _np.multiply(x, y), None, lambda o, x, y: (y, x)),
+    "div": (lambda x, y: (_refuse(y == 0.0, "div: division by zero"), _np.divide(x, y))[1], None,
+            lambda o, x, y: (f"1/{y}", f"-{o}/{y}")),
+    "pow": (_power_arrays, _pow_partials_arrays, lambda o, x, y: (f"{y} * {x}**({y} - 1)", f"{o} * log({x})")),
+    "neg": (lambda x: _np.negative(x), None, lambda o, x: ("-1",)),
+    "abs": (lambda x: _np.abs(x), lambda o, x: (_step(x) - _np.less(x, 0.0),), lambda o, x: (f"sign({x})",)),
+    "exp": (_overflow_checked("exp", lambda x: _np.exp(x)), None, lambda o, x: (o,)),
+    "log": (_checked("log", lambda x: x > 0.0, "input must be > 0", lambda x: _np.log(x)), None,
+            lambda o, x: (f"1/{x}",)),
+    "sqrt": (_checked("sqrt", lambda x: x >= 0.0, "input must be >= 0", lambda x: _np.sqrt(x)),
+             lambda o, x: (0.5 / o,), lambda o, x: (f"0.5/{o}",)),
+    "log1p": (_checked("log1p", lambda x: x > -1.0, "input must be > -1", lambda x: _np.log1p(x)), None,
+              lambda o, x: (f"1/(1 + {x})",)),
+    "expm1": (_overflow_checked("expm1", lambda x: _np.expm1(x)), None, lambda o, x: (f"{o} + 1",)),
+    "sin": (lambda x: _np.sin(x), None, lambda o, x: (f"cos({x})",)),
+    "cos": (lambda x: _np.cos(x), None, lambda o, x: (f"-sin({x})",)),
+    "tan": (lambda x: _np.tan(x), None, lambda o, x: (f"1 + {o}**2",)),
+    "atan": (lambda x: _np.arctan(x), None, lambda o, x: (f"1/(1 + {x}**2)",)),
+    "erf": (_erf_arrays, None, lambda o, x: (f"2/sqrt(pi) * exp(-{x}**2)",)),
+    "tanh": (lambda x: _np.tanh(x), None, lambda o, x: (f"1 - {o}**2",)),
+    "sigmoid": (_sigmoid_arrays, None, lambda o, x: (f"{o} * (1 - {o})",)),
+    "relu": (lambda x: _np.where(x > 0.0, x, 0.0), lambda o, x: (_step(x),), lambda o, x: (f"({x} > 0)",)),
+    "leaky_relu": (lambda x, slope: _np.where(x > 0.0, x, slope * x),
+                   lambda o, x, slope: (_np.where(x > 0.0, 1.0, slope),),
+                   lambda o, x, slope: (f"1 if {x} > 0 else {slope}",)),
+    "elu": (lambda x, alpha: _np.where(x > 0.0, x, alpha * _np.expm1(_np.minimum(x, 0.0))),
+            lambda o, x, alpha: (_np.where(x > 0.0, 1.0, o + alpha),),
+            lambda o, x, alpha: (f"1 if {x} > 0 else {o} + {alpha}",)),
+    "softplus": (lambda x: _np.log1p(_np.exp(-_np.abs(x))) + _np.maximum(x, 0.0), None,
+                 lambda o, x: (f"sigmoid({x})",)),
+    "silu": (lambda x: x * _sigmoid_arrays(x), None,
+             lambda o, x: (f"sigmoid({x}) + {o} * (1 - sigmoid({x}))",)),
+    "gelu": (lambda x: 0.5 * x * (1.0 + _erf_arrays(x / _SQRT2)), None,
+             lambda o, x: (f"Phi({x}) + {x} * phi({x})",)),
+    "max": (lambda x, y: _np.where(x >= y, x, y), lambda o, x, y: _tie_split_arrays(x, y),
+            lambda o, x, y: (f"({x} > {y})", f"({y} > {x})")),
+    "min": (lambda x, y: _np.where(x <= y, x, y), lambda o, x, y: _tie_split_arrays(y, x),
+            lambda o, x, y: (f"({x} < {y})", f"({y} < {x})")),
+    "clamp": (_clamp_arrays, lambda o, x, lo, hi: (((lo <= x) & (x <= hi)) * 1.0,),
+              lambda o, x, lo, hi: (f"({lo} <= {x} <= {hi})",)),
+    "sum": (lambda *xs: _np.sum(xs, axis=0), None, lambda o, *xs: ("1",) * len(xs)),
+    "dot": (lambda *a: _np.sum(_np.multiply(a[:_halves(a)], a[_halves(a):]), axis=0), None,
+            lambda o, *a: a[_halves(a):] + a[:_halves(a)]),
+}
+
 for _op in BUILTIN:
-    add_op(_op)
+    _forward, _partials, _text = _TAPE_FORMS[_op.name]
+    add_op(replace(_op, numpy_forward=_forward, numpy_partials=_partials or _op.partials, partials_text=_text))

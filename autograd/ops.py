@@ -37,6 +37,12 @@ class Op:
     symbol: str | None = None  # an operator ('+', '**'; '-' for neg) drawn between or before its inputs
     activation: bool = False  # offered as a neuron's activation (nn, the command line)
     doc: str = ""  # one line: what the op computes (the Value method's and free function's docstring)
+    # The tape's forms (autograd/tape.py): the same rules on numpy arrays, elementwise; a form
+    # left None makes the tape call the float rule once per element (still exact, only slower).
+    numpy_forward: Callable[..., object] | None = None  # forward(*arrays) -> array; raises outside the domain
+    numpy_partials: Callable[..., tuple] | None = None  # partials(out, *arrays) -> one array or number per input
+    # partials_text(out, *arguments) on names (str) -> one formula per input, for print(tape)
+    partials_text: Callable[..., tuple] | None = None
     nparams: int = field(init=False, repr=False)  # len(params), read on every node of backward
 
 

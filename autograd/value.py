@@ -9,6 +9,8 @@ import operator
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
 from .mode import STATE
 from .ops import OPS, DomainError, Op
+from .tape_guards import LOG as _GUARDS
+from .tape_guards import note as _note
 
 
 def as_number(x, what: str) -> float:
@@ -231,17 +233,30 @@ class Value:
     # --- identity and comparison ---
     # == and hash stay identity (inherited from object): nodes are dictionary keys in backward,
     # and x == y building a bool from data would make two distinct nodes with equal data collide.
+    # Inside autograd.record() each comparison is also noted as a guard for the tape (tape_guards).
     def __lt__(self, other) -> bool:
-        return self.data < _data_of(other, "<")
+        result = self.data < _data_of(other, "<")
+        if _GUARDS.guards is not None:
+            _note(self, "<", other, result)
+        return result
 
     def __le__(self, other) -> bool:
-        return self.data <= _data_of(other, "<=")
+        result = self.data <= _data_of(other, "<=")
+        if _GUARDS.guards is not None:
+            _note(self, "<=", other, result)
+        return result
 
     def __gt__(self, other) -> bool:
-        return self.data > _data_of(other, ">")
+        result = self.data > _data_of(other, ">")
+        if _GUARDS.guards is not None:
+            _note(self, ">", other, result)
+        return result
 
     def __ge__(self, other) -> bool:
-        return self.data >= _data_of(other, ">=")
+        result = self.data >= _data_of(other, ">=")
+        if _GUARDS.guards is not None:
+            _note(self, ">=", other, result)
+        return result
 
     def __float__(self) -> float:
         return self.data

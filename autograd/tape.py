@@ -1,0 +1,246 @@
+"""The compiled tape: a recorded graph as op codes, argument slots and constants, replayed without Value objects.
+
+``compile(root)`` walks the graph once. Every node and every distinct constant gets a *slot*;
+a node is its op and the slots of its arguments. Two replays read that one description:
+
+- the **numpy path** (``tape_numpy``): nodes of one op at one level (the longest path from a
+  leaf) run as one numpy call, over a batch too; chosen for batches and wide graphs;
+- the **Python path** (``tape_python``): a straight loop over the nodes calling the table's
+  float rules; chosen for a narrow graph replayed one sample at a time, where one numpy call
+  per node would cost more than the arithmetic.
+
+Both give the interpreter's numbers (the same rules, in the same order of operations).
+Comparisons made on Values inside ``autograd.record()`` are re-checked on every replay.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+
+from .engine import topological_order
+from .tape_guards import Guard, GuardError, record
+from .value import Constant, Value, as_number
+
+# Below this many nodes per numpy call, the Python loop is the faster replay of one sample
+# (one numpy call costs about as much as 10-20 float operations in Python).
+_NODES_PER_CALL_FOR_NUMPY = 16
+_PATHS = ("auto", "numpy", "python")
+
+
+class Tape:
+    """A recorded graph compiled for replay: ``forward(values)``, ``backward()``, ``print(tape)``."""
+
+    def __init__(self, root: Value, order: list[Value], guards: Sequence[Guard] = ()) -> None:
+        n = len(order)
+        slot_of: dict[Value, int] = {}
+        constant_slot: dict[str, int] = {}
+        self.constants: list[float] = []  # slot n + j holds constants[j]
+
+        def constant(c: float) -> int:
+            key = float.hex(c)  # 0.0 and -0.0 differ, nan is one key
+            j = constant_slot.get(key)
+            if j is None:
+                j = constant_slot[key] = n + len(self.constants)
+                self.constants.append(float(c))
+            return j
+
+        ops, args, levels, leaf_slots = [], [], [], []
+        for i, node in enumerate(order):  # the one pass: parents come before their children
+            slot_of[node] = i
+            op = node._op
+            if op is None:
+                leaf_slots.append(i)
+                ops.append(None), args.append(()), levels.append(0)
+                continue
+            slots, level = [], 0
+            for a in node._args:
+                if a.__class__ is Constant:
+                    slots.append(constant(a))
+                else:
+                    j = slot_of[a]
+                    slots.append(j)
+                    if levels[j] > level:
+                        level = levels[j]
+            ops.append(op), args.append(tuple(slots)), levels.append(level + 1)
+        self.nodes: tuple[Value, ...] = tuple(order)  # kept for names and for print(tape)
+        self.ops, self.args, self.levels = ops, args, levels
+        self.root_slot = slot_of[root]
+        # root's own graph is order[:graph_size]; after it come nodes only a guard needs (no adjoint)
+        self.graph_size = self.root_slot + 1
+        self.leaf_slots = leaf_slots
+        self.leaves: tuple[Value, ...] = tuple(order[i] for i in leaf_slots)
+        self._leaf_position = {leaf: k for k, leaf in enumerate(self.leaves)}
+        self.guards = tuple(
+            (slot_of[g.node], g.symbol, slot_of[g.other] if isinstance(g.other, Value) else constant(g.other),
+             g.result, g.site)
+            for g in guards
+        )
+        self.calls = len({self.group_of(i) for i in range(n) if ops[i] is not None})
+        self._plans: dict[str, object] = {}
+        self._run: tuple | None = None  # (plan, its state of the last forward, batch size or None)
+
+    def group_of(self, i: int) -> tuple:
+        """The numpy call node i belongs to: its level, op and argument count (and whether it needs an adjoint)."""
+        return self.levels[i], self.ops[i], len(self.args[i]), i < self.graph_size
+
+    # --- replay ---
+    def index(self, leaf: Value) -> int:
+        """The position of a leaf in ``tape.leaves`` (a ValueError for a Value that is not one)."""
+        try:
+            return self._leaf_position[leaf]
+        except (KeyError, TypeError):
+            raise ValueError(f"tape.index: {leaf!r:.80} is not a leaf of this tape") from None
+
+    def forward(self, values=None, *, path: str = "auto"):
+        """The root's value for new leaf values (a float, or an array over the batch).
+
+        ``values`` lines up with ``tape.leaves``: each a float or a 1-D array of one common batch
+        length; a dict ``{leaf: value}`` gives some (the others keep their ``.data``); None: all
+        ``.data``. ``path`` is "numpy", "python" or "auto" (the faster for this graph and batch).
+        """
+        self._run = None
+        leaf_values, batch = self._leaf_values(values)
+        plan = self._plan(path, batch)
+        state = plan.forward(leaf_values, batch)
+        plan.check_guards(state, batch)
+        self._run = (plan, state, batch)
+        return plan.value(state, self.root_slot)
+
+    def backward(self) -> list:
+        """d(root)/d(leaf) for every leaf, lined up with ``tape.leaves`` (floats, or arrays over the batch)."""
+        if self._run is None:
+            raise RuntimeError("tape.backward: call tape.forward(values) first (the last forward failed or never ran)")
+        plan, state, batch = self._run
+        return plan.backward(state, self.root_slot, batch)
+
+    def value_and_grad(self, values=None, *, path: str = "auto") -> tuple:
+        """``(forward(values), backward())`` in one call."""
+        return self.forward(values, path=path), self.backward()
+
+    def _plan(self, path: str, batch: int | None):
+        if path not in _PATHS:
+            raise ValueError(f"tape.forward: path must be one of {', '.join(map(repr, _PATHS))}, got {path!r}")
+        if path == "auto":
+            wide = (len(self.nodes) - len(self.leaves)) >= _NODES_PER_CALL_FOR_NUMPY * self.calls
+            path = "numpy" if batch is not None or wide else "python"
+        if path == "python" and batch is not None:
+            raise ValueError(f"tape.forward: the python path replays one sample; got a batch of {batch} (use 'numpy')")
+        plan = self._plans.get(path)
+        if plan is None:
+            if path == "numpy":
+                from .tape_numpy import NumpyPlan as make
+            else:
+                from .tape_python import PythonPlan as make
+            plan = self._plans[path] = make(self)
+        return plan
+
+    def _leaf_values(self, values) -> tuple[list, int | None]:
+        """The leaves' values in order (floats and 1-D arrays) and the batch length (None: no array)."""
+        if values is None:
+            given = [leaf.data for leaf in self.leaves]
+        elif isinstance(values, Mapping):
+            given = [leaf.data for leaf in self.leaves]
+            for leaf, v in values.items():
+                given[self.index(leaf)] = v
+        elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence) and not hasattr(values, "__len__"):
+            raise TypeError(f"tape.forward: values must be a sequence lined up with tape.leaves or a dict, "
+                            f"got {type(values).__name__}")
+        else:
+            given = list(values)
+            if len(given) != len(self.leaves):
+                raise ValueError(f"tape.forward: got {len(given)} values for {len(self.leaves)} leaves")
+        batch = None
+        out = []
+        for k, v in enumerate(given):
+            if v.__class__ is float:
+                out.append(v)
+                continue
+            if isinstance(v, numbers.Real) or getattr(v, "ndim", None) == 0:
+                out.append(as_number(float(v) if hasattr(v, "ndim") else v, f"tape.forward: leaf {self._leaf_name(k)}"))
+                continue
+            if not hasattr(v, "ndim"):
+                raise TypeError(f"tape.forward: leaf {self._leaf_name(k)} must be a float or a 1-D numpy array, "
+                                f"got {type(v).__name__} {v!r:.60}")
+            if v.ndim != 1:
+                raise ValueError(f"tape.forward: leaf {self._leaf_name(k)} must be 1-D, got shape {v.shape}")
+            if batch is not None and len(v) != batch:
+                raise ValueError(f"tape.forward: leaf {self._leaf_name(k)} has batch length {len(v)}, "
+                                 f"others {batch}")
+            batch = len(v)
+            out.append(v)
+        return out, batch
+
+    def _leaf_name(self, k: int) -> str:
+        label = self.leaves[k].label
+        return f"{k} ({label!r})" if label is not None else str(k)
+
+    # --- the Wengert list ---
+    def __str__(self) -> str:
+        from .tape_text import wengert_list
+
+        return wengert_list(self)
+
+    def __repr__(self) -> str:
+        return (f"<Tape: {len(self.nodes) - len(self.leaves)} ops over {len(self.leaves)} leaves, "
+                f"{self.calls} numpy calls per replay, {len(self.guards)} guards>")
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(str(self))}</pre>"
+
+
+def _walk_from(starts: list[Value], seen: set) -> list[Value]:
+    """Nodes reachable from starts and not in seen, each after its parents (iterative, as topological_order)."""
+    order: list[Value] = []
+    stack = [(node, False) for node in reversed(starts)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+        elif node not in seen:
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((a, False) for a in node._args if a.__class__ is not Constant and a not in seen)
+    return order
+
+
+def compile_graph(root: Value, guards: Sequence[Guard] = ()) -> Tape:
+    """The tape of root's graph; each guard's nodes (and their graphs) are replayed too, to re-check it."""
+    if not isinstance(root, Value):
+        raise TypeError(f"compile: root must be a Value (or a function and example inputs), "
+                        f"got {type(root).__name__} {root!r:.80}")
+    order = topological_order(root)
+    extra = [g.node for g in guards] + [g.other for g in guards if isinstance(g.other, Value)]
+    if extra:
+        order += _walk_from(extra, set(order))
+    return Tape(root, order, guards)
+
+
+def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - autograd.compile, as jax.jit
+    """A tape of a recorded graph: ``compile(root)``, or ``compile(f, *example_inputs)`` recording f with guards.
+
+    ``compile(root)`` inside an ``autograd.record()`` scope takes that scope's comparisons as
+    guards; outside one it sees none. ``compile(f, *inputs)`` calls ``f`` on leaf Values made
+    from the inputs (Values are used as given) inside a scope of its own; ``tape.inputs`` holds them.
+    """
+    if callable(root) and not isinstance(root, Value):
+        inputs = tuple(x if isinstance(x, Value) else Value(as_number(x, f"compile: example input {k}"))
+                       for k, x in enumerate(example_inputs))
+        with record() as scope:
+            out = root(*inputs)
+        if not isinstance(out, Value):
+            raise TypeError(f"compile: {getattr(root, '__name__', 'f')} must return a Value, "
+                            f"got {type(out).__name__} {out!r:.80}")
+        tape = compile_graph(out, scope.guards)
+        tape.inputs = inputs
+        return tape
+    if example_inputs:
+        raise TypeError("compile: example inputs are given only with a function, not with a root Value")
+    from .tape_guards import LOG
+
+    return compile_graph(root, tuple(LOG.guards) if LOG.guards is not None else ())
+
+
+__all__ = ["GuardError", "Tape", "compile", "compile_graph", "record"]
