@@ -3,12 +3,19 @@
 Every loss takes the batch's predictions (one Value, or one list of Values, per sample) and
 its targets, and returns the mean over the samples as one Value to call ``backward`` on.
 Lengths that differ, labels out of range or an empty batch raise a ValueError saying which.
+
+A target may also be a Value (a leaf, as ``fit`` records a step to compile it into a tape): it
+then stays in the graph and the loss takes a form that holds for every target value, with no
+branch on it (cross_entropy's target is then a one-hot list of k Values); ``leaf_targets``
+checks a whole data set's targets and gives the numbers those leaves take.
 """
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
 
 from autograd import DomainError, Value, dot
 from autograd import sum as vsum
@@ -52,6 +59,18 @@ def _number(t, who: str, i: int) -> float:
     return float(t)
 
 
+def _target(t, who: str, i: int) -> float | Value:
+    """A target as a number, or as the Value it is (a leaf of a recorded step), its number checked."""
+    if isinstance(t, Value):
+        _number(t.data, who, i)
+        return t
+    return _number(t, who, i)
+
+
+def _data(t: float | Value) -> float:
+    return t.data if isinstance(t, Value) else t
+
+
 def _mean(terms: list[Value]) -> Value:
     # sum * (1/n), as micrograd's demo writes it, so the two give the same numbers.
     return vsum(terms) * (1.0 / len(terms))
@@ -69,20 +88,28 @@ def mse(preds: Sequence, targets: Sequence) -> Value:
             if not isinstance(t, (list, tuple)) or len(t) != len(p):
                 raise ValueError(f"{who}: sample {i} has {len(p)} outputs but its target is {t!r}")
             for pj, tj in zip(p, t):
-                terms.append((_value(pj, who, i) - _number(tj, who, i)) ** 2)
+                terms.append((_value(pj, who, i) - _target(tj, who, i)) ** 2)
         else:
             if isinstance(t, (list, tuple)):
                 if len(t) != 1:
                     raise ValueError(f"{who}: sample {i} has 1 output but its target is {t!r}")
                 t = t[0]
-            terms.append((_value(p, who, i) - _number(t, who, i)) ** 2)
+            terms.append((_value(p, who, i) - _target(t, who, i)) ** 2)
     return _mean(terms)
 
 
-def _label01(t, who: str, i: int) -> float:
-    t = _number(t, who, i)
-    if not 0.0 <= t <= 1.0:
-        raise ValueError(f"{who}: targets[{i}] = {t!r} is out of range; binary labels are 0 or 1 (or in between)")
+def _label01(t, who: str, i: int) -> float | Value:
+    t = _target(t, who, i)
+    if not 0.0 <= _data(t) <= 1.0:
+        raise ValueError(f"{who}: targets[{i}] = {_data(t)!r} is out of range; "
+                         "binary labels are 0 or 1 (or in between)")
+    return t
+
+
+def _sign_label(t, who: str, i: int) -> float | Value:
+    t = _target(t, who, i)
+    if _data(t) not in (-1.0, 1.0):
+        raise ValueError(f"{who}: targets[{i}] = {_data(t)!r}; hinge labels are -1 or +1 (map 0/1 labels with 2*y - 1)")
     return t
 
 
@@ -100,14 +127,14 @@ def binary_cross_entropy(preds: Sequence, targets: Sequence) -> Value:
             )
         # A term whose weight is 0 is left out, so a saturated but right prediction (p = 1 for
         # t = 1) does not take log(0); a saturated wrong one has an infinite loss, said plainly.
-        if (t > 0.0 and p.data == 0.0) or (t < 1.0 and p.data == 1.0):
+        if (_data(t) > 0.0 and p.data == 0.0) or (_data(t) < 1.0 and p.data == 1.0):
             raise DomainError(
                 f"{who}: preds[{i}] = {p.data!r} with target {t!r} gives an infinite loss; "
                 "use binary_cross_entropy_with_logits, which stays finite for any output"
             )
-        if t == 1.0:
+        if t.__class__ is not Value and t == 1.0:
             terms.append(p.log())
-        elif t == 0.0:
+        elif t.__class__ is not Value and t == 0.0:
             terms.append((1.0 - p).log())
         else:
             terms.append(t * p.log() + (1.0 - t) * (1.0 - p).log())
@@ -129,9 +156,9 @@ def binary_cross_entropy_with_logits(preds: Sequence, targets: Sequence) -> Valu
     for i, (z, t) in enumerate(zip(preds, targets)):
         z, t = _value(z, who, i), _label01(t, who, i)
         # -t log s(z) - (1-t) log(1 - s(z)) = softplus(z) - t z, and softplus(z) - z = softplus(-z).
-        if t == 0.0:
+        if t.__class__ is not Value and t == 0.0:
             terms.append(_softplus(z))
-        elif t == 1.0:
+        elif t.__class__ is not Value and t == 1.0:
             terms.append(_softplus(-z))
         else:
             terms.append(_softplus(z) - t * z)
@@ -154,6 +181,14 @@ def _class_index(t, k: int, who: str, i: int) -> int:
     if not 0 <= t < k:
         raise ValueError(f"{who}: targets[{i}] = {t} is out of range for {k} classes (0 to {k - 1})")
     return int(t)
+
+
+def _one_hot(t, k: int, who: str, i: int) -> list[Value]:
+    """A one-hot target of k Values (as fit records cross_entropy's targets), checked."""
+    t = list(t)
+    if len(t) != k or not all(isinstance(v, Value) for v in t) or sorted(v.data for v in t) != [0.0] * (k - 1) + [1.0]:
+        raise ValueError(f"{who}: targets[{i}] must be a class index or a one-hot list of {k} Values, got {t!r:.200}")
+    return t
 
 
 def softmax(logits: Sequence) -> list[Value]:
@@ -181,12 +216,14 @@ def cross_entropy(preds: Sequence, targets: Sequence, return_probs: bool = False
             k = len(zs)
         elif len(zs) != k:
             raise ValueError(f"{who}: preds[{i}] has {len(zs)} logits but preds[0] has {k}")
-        t = _class_index(t, k, who, i)
+        one_hot = isinstance(t, (list, tuple))
+        t = _one_hot(t, k, who, i) if one_hot else _class_index(t, k, who, i)
         m = max(z.data for z in zs)
         shifted = [z - m for z in zs]  # log-sum-exp trick: e**(z - max) never overflows
         exps = [s.exp() for s in shifted]
         total = vsum(exps)
-        terms.append(total.log() - shifted[t])
+        # A one-hot target picks its class's logit as a dot (exact: the other terms are 0 * z).
+        terms.append(total.log() - (dot(t, shifted) if one_hot else shifted[t]))
         if return_probs:
             probs.append([e.data / total.data for e in exps])
     loss = _mean(terms)
@@ -199,9 +236,7 @@ def hinge(preds: Sequence, targets: Sequence, margin: float = 1.0) -> Value:
     preds, targets = _batch(preds, targets, who)
     terms = []
     for i, (s, t) in enumerate(zip(preds, targets)):
-        s, t = _value(s, who, i), _number(t, who, i)
-        if t not in (-1.0, 1.0):
-            raise ValueError(f"{who}: targets[{i}] = {t!r}; hinge labels are -1 or +1 (map 0/1 labels with 2*y - 1)")
+        s, t = _value(s, who, i), _sign_label(t, who, i)
         terms.append((s * -t + margin).relu())
     return _mean(terms)
 
@@ -244,3 +279,45 @@ def get_loss(loss: str | Loss) -> Loss:
     if not isinstance(loss, str) or loss not in LOSSES:
         raise ValueError(f"loss must be a callable or one of {', '.join(map(repr, LOSSES))}; got {loss!r}")
     return LOSSES[loss]
+
+
+def _checked(check) -> Callable[[np.ndarray, int, str], np.ndarray]:
+    def targets(y: np.ndarray, nout: int, who: str) -> np.ndarray:
+        for i, t in enumerate(y.tolist()):
+            check(t, who, i)
+        return y.astype(float).reshape(len(y), 1)
+    return targets
+
+
+def _class_targets(y: np.ndarray, nout: int, who: str) -> np.ndarray:
+    classes = [_class_index(t, nout, who, i) for i, t in enumerate(y.tolist())]
+    return np.eye(nout)[classes]
+
+
+def _rows(y: np.ndarray, nout: int, who: str) -> np.ndarray:
+    y = y.astype(float).reshape(len(y), -1)
+    if y.shape[1] != nout:
+        raise ValueError(f"{who}: the model has {nout} outputs but each target has {y.shape[1]} values")
+    return y
+
+
+_LEAF_TARGETS = {
+    mse: _rows,
+    binary_cross_entropy: _checked(_label01),
+    binary_cross_entropy_with_logits: _checked(_label01),
+    cross_entropy: _class_targets,
+    hinge: _checked(_sign_label),
+}
+
+
+def leaf_targets(loss: Loss, y, nout: int) -> np.ndarray:
+    """Targets y checked for ``loss`` and shaped (n, width): the numbers each sample's target leaves take.
+
+    A built-in loss checks every label as it would in a step (cross_entropy's become one-hot
+    rows of ``nout``); a callable loss gets each row of y as it is.
+    """
+    form = _LEAF_TARGETS.get(loss)
+    y = np.asarray(y)
+    if form is None:
+        return y.astype(float).reshape(len(y), -1)
+    return form(y, nout, getattr(loss, "__name__", "loss"))

@@ -1,4 +1,9 @@
-"""The training loop ``fit``, and ``predict`` / ``evaluate`` to run a model on a data set."""
+"""The training loop ``fit``, and ``predict`` / ``evaluate`` to run a model on a data set.
+
+Each can run eagerly (a graph of Values per step, the reference) or through autograd's tape:
+fit then records one step's loss graph per batch size, on leaves for the inputs, the targets
+and the parameters, compiles it, and replays it forward and backward with each batch's numbers.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from autograd import DomainError, Value, backprop, no_grad
+from autograd import DomainError, GuardError, Value, backprop, dot, enable_grad, no_grad, record
 
 from . import losses
 from ._checks import fraction, integer, non_negative
@@ -19,6 +24,7 @@ from .history import EarlyStopping, History
 from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
+from .replay import Replay, input_leaves, is_static
 
 
 class DivergedError(FloatingPointError):
@@ -101,6 +107,74 @@ def _step(model, rows, targets, loss_fn, params, optimizer: Optimizer, l1: float
     return value, norm, [_data(p) for p in preds]
 
 
+class _CompiledStep:
+    """One step's loss graph for one batch size, recorded on input, target and parameter leaves, as a tape.
+
+    ``targets`` holds the batch's rows as its target leaves take them (``losses.leaf_targets``);
+    ``scalar`` says whether a sample's target is one Value (else a list, as for several outputs).
+    With ``outputs``, the replay also gives each sample's outputs (for the metrics): a tape has
+    one root, so the root is loss + sum_ij u_ij * out_ij over probe leaves u_ij held at 0, whose
+    gradients are the outputs; the probes add exactly 0 to the loss and to every other gradient.
+    """
+
+    def __init__(self, model, rows, targets: list, scalar: bool, loss_fn, params, l1: float, l2: float,
+                 outputs: bool):
+        xs = [input_leaves(len(row), row) for row in rows]
+        ts = [[Value(v, f"y[{i}]") for v in row] for i, row in enumerate(targets)]
+        with enable_grad(), record() as scope:  # comparisons on Values become the tape's guards
+            preds = [model(x) for x in xs]
+            total = _objective(loss_fn, preds, [t[0] if scalar else t for t in ts], params, l1, l2)
+            outs = [[p] if isinstance(p, Value) else list(p) for p in preds]
+            probes = [[Value(0.0, f"u[{i},{j}]") for j in range(len(o))] for i, o in enumerate(outs)]
+            if outputs:
+                total = total + dot([u for row in probes for u in row], [o for row in outs for o in row])
+        self.tape = tape = scope.compile(total)
+        index = {leaf: k for k, leaf in enumerate(tape.leaves)}
+        # Where each batch number goes in the list of leaf values (a leaf the loss does not reach is absent).
+        self.x_slots = [(index[leaf], i, j) for i, x in enumerate(xs) for j, leaf in enumerate(x) if leaf in index]
+        self.t_slots = [(index[leaf], i, j) for i, t in enumerate(ts) for j, leaf in enumerate(t) if leaf in index]
+        self.p_slots = [(p, index.get(p)) for p in {id(p): p for p in params}.values()]
+        self.out_slots = [[index[u] for u in row] for row in probes] if outputs else []
+        self.single = bool(preds) and isinstance(preds[0], Value)
+
+    def gradients(self, rows, targets) -> tuple[float, dict, list]:
+        """The loss on this batch, {parameter: gradient} and the outputs, from the parameters' current numbers."""
+        values = [leaf.data for leaf in self.tape.leaves]
+        for k, i, j in self.x_slots:
+            values[k] = rows[i][j]
+        for k, i, j in self.t_slots:
+            values[k] = targets[i][j]
+        value, grads = self.tape.value_and_grad(values)
+        outputs = [grads[row[0]] if self.single else [grads[k] for k in row] for row in self.out_slots]
+        return value, {p: (0.0 if k is None else grads[k]) for p, k in self.p_slots}, outputs
+
+
+def _compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, optimizer, l1, l2, outputs: bool):
+    """_step through the tape, or None for a batch the tape cannot take (a non-finite number, a flipped
+    guard, a saturated label while recording): that step is taken eagerly, with eager's numbers or error."""
+    try:
+        step = steps.get(len(rows))
+        if step is None:
+            step = steps[len(rows)] = _CompiledStep(model, rows, targets, scalar, loss_fn, params, l1, l2, outputs)
+        value, grads, out = step.gradients(rows, targets)
+    except (DomainError, GuardError):
+        return None
+    if not (math.isfinite(value) and math.isfinite(sum(g * g for g in grads.values()))):
+        return None
+    for p in optimizer.params:
+        p.grad = grads.get(p, 0.0)
+    for p, g in grads.items():
+        p.grad = g
+    squares = 0.0
+    for p in optimizer.params:
+        squares += p.grad * p.grad
+    try:
+        optimizer.step()
+    except ValueError as exc:
+        raise _StepFailed(str(exc)) from None
+    return value, math.sqrt(squares), out
+
+
 def _mean_loss(step_losses: list[tuple[float, int]]) -> float:
     """The epoch's loss: the mean over its samples of each step's loss (exactly the loss for one step)."""
     if len(step_losses) == 1:
@@ -108,18 +182,19 @@ def _mean_loss(step_losses: list[tuple[float, int]]) -> float:
     return sum(value * size for value, size in step_losses) / sum(size for _, size in step_losses)
 
 
-def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2) -> tuple[float, list]:
+def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2, replay=None) -> tuple[float, list]:
+    """The loss and outputs on rows without a graph of the model: eager, or the outputs through a Replay."""
     with no_grad():
-        preds = [model(x) for x in rows]
+        preds = [model(x) for x in rows] if replay is None else replay(np.asarray(rows, dtype=float)).tolist()
         try:
             value = _objective(loss_fn, preds, targets, params, l1, l2).data
         except DomainError:  # e.g. a saturated wrong probability: the loss is infinite
             value = math.inf
-        return value, [_data(p) for p in preds]
+        return value, (preds if replay is not None else [_data(p) for p in preds])
 
 
 def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params, optimizer, l1, l2,
-               named_metrics, ctrl_c, history) -> dict:
+               named_metrics, ctrl_c, history, tape=None) -> dict:
     """One pass over the training rows in batches of ``size``: the epoch's record (without validation)."""
     n = len(rows)
     # Shuffling a full batch would only reorder a sum, so it is skipped (and the numbers stay
@@ -132,7 +207,12 @@ def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params,
         xb, yb = [rows[i] for i in index], [targets[i] for i in index]
         try:
             with gc_paused():
-                value, norm, out = _step(model, xb, yb, loss_fn, params, optimizer, l1, l2)
+                done = None
+                if tape is not None:
+                    steps, leaf_rows, scalar, _ = tape
+                    done = _compiled_step(steps, model, xb, [leaf_rows[i] for i in index], scalar, loss_fn, params,
+                                          optimizer, l1, l2, bool(named_metrics))
+                value, norm, out = done or _step(model, xb, yb, loss_fn, params, optimizer, l1, l2)
         except _StepFailed as exc:
             raise DivergedError(
                 f"fit: training diverged at epoch {epoch}, step {step}: {exc}. The parameters are left "
@@ -193,6 +273,7 @@ def fit(
     progress: bool = True,
     l1: float = 0.0,
     l2: float = 0.0,
+    compile: bool | str = "auto",
 ) -> History:
     """Train ``model`` on ``train = (X, y)`` and return its History (one record per epoch).
 
@@ -209,9 +290,13 @@ def fit(
     (also off with TQDM_DISABLE=1). A non-finite loss or gradient raises DivergedError;
     Ctrl-C stops after the current step and returns the history so far; a second Ctrl-C stops
     at once, though never halfway through a step's writes (each step is applied whole or not at all).
+    ``compile``: True to run each step through a compiled tape (recorded once per batch size),
+    False for the eager graph of Values, 'auto' (default) for the tape when the model is one of
+    nn's own (Neuron, Layer, MLP) and the loss a built-in name. Both give the same History.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn Module (Neuron, Layer, MLP, ...), got {type(model).__name__}")
+    use_tape = _use_tape(compile, model, loss, "fit")
     nin = getattr(model, "nin", None)
     X, y = check_dataset(train, nin, "fit: train")
     loss_fn = losses.get_loss(loss)
@@ -246,15 +331,22 @@ def fit(
     val_rows, val_targets = (X_val.tolist(), y_val.tolist()) if validation is not None else (None, None)
     n = len(rows)
     size = n if batch_size is None or batch_size >= n else batch_size
+    tape = None
+    if use_tape:  # the targets are checked once here, as each eager step would check its batch's
+        replay = Replay(model, row=rows[0])
+        nout = len(replay.outputs)
+        tape = ({}, losses.leaf_targets(loss_fn, y, nout).tolist(), y.ndim == 1 and loss_fn is not losses.cross_entropy,
+                replay)
     history = History()
     bar = _progress_bar(epochs, progress and not _tqdm_disabled())
     try:
         with CtrlC() as ctrl_c:
             for epoch in range(1, epochs + 1):
                 record = _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params, optimizer,
-                                    l1, l2, named_metrics, ctrl_c, history)
+                                    l1, l2, named_metrics, ctrl_c, history, tape)
                 if validation is not None:
-                    record["val_loss"], val_out = _evaluate_rows(model, val_rows, val_targets, loss_fn, params, l1, l2)
+                    record["val_loss"], val_out = _evaluate_rows(model, val_rows, val_targets, loss_fn, params, l1, l2,
+                                                                 tape[3] if tape else None)
                 for name, metric in named_metrics:
                     record[f"val_{name}"] = metric(np.asarray(val_out), y_val) if validation is not None else None
                 history.records.append(record)
@@ -282,11 +374,30 @@ def fit(
     return history
 
 
-def predict(model: Module, X) -> np.ndarray:
-    """The model's outputs for each row of X, without building a graph: shape (n,) or (n, k)."""
+def _use_tape(compile, model, loss, who: str) -> bool:
+    """Whether to go through the tape: compile=True/False, or 'auto': nn's own model and a built-in loss."""
+    if compile == "auto":
+        return is_static(model) and (loss is None or isinstance(loss, str))
+    if not isinstance(compile, bool):
+        raise TypeError(f"{who}: compile must be True, False or 'auto', got {compile!r}")
+    if compile and not hasattr(model, "nin"):
+        raise ValueError(f"{who}: compile=True needs a model with an nin attribute (its inputs), "
+                         f"and {type(model).__name__} has none")
+    return compile
+
+
+def predict(model: Module, X, *, compile: bool | str = "auto") -> np.ndarray:
+    """The model's outputs for each row of X, without building a graph per row: shape (n,) or (n, k).
+
+    ``compile``: through one batched replay of the model's tape (True; 'auto' for nn's own
+    models), or one eager call per row (False).
+    """
     if not isinstance(model, Module):
         raise TypeError(f"predict: model must be an nn Module, got {type(model).__name__}")
+    use_tape = _use_tape(compile, model, None, "predict")
     X = check_inputs(X, getattr(model, "nin", None), "predict")
+    if use_tape:
+        return Replay(model, row=X[0])(X)
     with no_grad():
         return np.array([_data(model(x)) for x in X.tolist()], dtype=float)
 
@@ -300,15 +411,20 @@ def evaluate(
     metrics: Sequence | None = None,
     l1: float = 0.0,
     l2: float = 0.0,
+    compile: bool | str = "auto",
 ) -> dict[str, float]:
-    """{'loss': ..., <metric>: ...} of the model on (X, y), computed as fit computes its val_ columns."""
+    """{'loss': ..., <metric>: ...} of the model on (X, y), computed as fit computes its val_ columns.
+
+    ``compile`` as for ``predict``: the outputs through the model's tape, the loss on those numbers.
+    """
     if not isinstance(model, Module):
         raise TypeError(f"evaluate: model must be an nn Module, got {type(model).__name__}")
     X, y = check_dataset((X, y), getattr(model, "nin", None), "evaluate")
     loss_fn = losses.get_loss(loss)
     named_metrics = _metrics(metrics, loss)
     l1, l2 = non_negative(l1, "evaluate: l1"), non_negative(l2, "evaluate: l2")
-    value, outputs = _evaluate_rows(model, X.tolist(), y.tolist(), loss_fn, model.parameters(), l1, l2)
+    replay = Replay(model, row=X[0]) if _use_tape(compile, model, None, "evaluate") else None
+    value, outputs = _evaluate_rows(model, X.tolist(), y.tolist(), loss_fn, model.parameters(), l1, l2, replay)
     result = {"loss": value}
     for name, metric in named_metrics:
         result[name] = metric(np.asarray(outputs), y)

@@ -56,6 +56,21 @@ def test_train_three_classes_with_cross_entropy_and_validation(tmp_path):
     assert math.isfinite(final["val_loss"]) and (tmp_path / "boundary.png").exists()
 
 
+def test_train_compiled_and_eager_give_the_same_run(tmp_path):
+    runs = []
+    for flag in ("--compile", "--no-compile"):
+        out = tmp_path / flag
+        run = chainrule("train", "--n", "30", "--hidden", "6", "--epochs", "5", "--batch-size", "8", flag,
+                        "--out", str(out))
+        assert run.returncode == 0, run.stderr
+        assert ("compiled tape" if flag == "--compile" else "eager") in run.stdout
+        runs.append(json.loads((out / "metrics.json").read_text()))
+    assert [r["compile"] for r in runs] == [True, False]
+    assert runs[0]["final"].keys() == runs[1]["final"].keys()
+    for key, value in runs[1]["final"].items():
+        assert runs[0]["final"][key] == (None if value is None else pytest.approx(value, rel=1e-9, abs=1e-12)), key
+
+
 def test_train_regression_writes_no_boundary(tmp_path):
     run = chainrule("train", "--dataset", "sine", "--n", "40", "--hidden", "8", "--activation", "tanh",
                     "--optimizer", "adam", "--lr", "0.02", "--epochs", "60", "--out", str(tmp_path))

@@ -1,4 +1,4 @@
-"""The learning path's shape: seven notebooks, each opening with what you will learn and ending with what to try next.
+"""The learning path's shape: eight notebooks, each opening with what you will learn and ending with what to try next.
 
 Running them is nbmake's job (``pytest --nbmake notebooks/``); these checks are static and fast. They read only
 the cells' sources, so outputs autosaved into a working file change nothing here; that the notebooks are committed
@@ -20,6 +20,7 @@ PATH = [
     "05_training_loop",
     "06_optimizers_and_generalization",
     "07_playground",
+    "08_from_graph_to_tape",
 ]
 SAVING = (".save(", "save_frames(", "save_gif(", "savefig(")
 

@@ -1,4 +1,4 @@
-"""viz.forward: a model's outputs on many inputs at once agree with calling the model on each input."""
+"""viz.forward: a model's outputs on many inputs at once (one replay of its tape) equal calling it on each input."""
 
 import random
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from test_viz_stubs import MLP, Neuron
 
+import nn
 from autograd import Value
 from viz.forward import layer_outputs, layers_of, model_outputs
 
@@ -42,13 +43,23 @@ def test_a_lone_neuron_and_a_plain_function_and_predict():
     assert np.allclose(model_outputs(None, X, predict=lambda A: A.sum(axis=1)), X.sum(axis=1))
 
 
-def test_unknown_activation_falls_back_to_calling_the_model():
-    model = MLP(2, [3, 1], seed=2)
-    model.layers[0].neurons[0].activation = "swish"  # numpy does not know it: the model is called instead
-    assert layer_outputs(model, np.zeros((1, 2))) is None
-    model.layers[0].neurons[0].activation = "tanh"
-    X = np.ones((3, 2))
-    assert np.allclose(model_outputs(model, X), [model([1.0, 1.0]).data] * 3)
+@pytest.mark.parametrize("activation", nn.ACTIVATIONS)
+def test_every_activation_of_the_op_table_is_pictured_as_the_engine_computes_it(activation):
+    model = nn.MLP(2, [3, 2], activation=activation, output_activation=activation, seed=4)
+    X = np.random.default_rng(2).normal(size=(9, 2)) * 2
+    expected = np.array([[v.data for v in model(list(x))] for x in X])
+    assert np.allclose(model_outputs(model, X), expected, rtol=1e-12, atol=1e-12)
+    first = np.array([[v.data for v in model.layers[0](list(x))] for x in X])
+    hidden, last = layer_outputs(model, X)
+    assert np.allclose(hidden, first, rtol=1e-12, atol=1e-12) and np.allclose(last, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_a_replay_reads_the_parameters_as_they_are_now():
+    model = nn.MLP(2, [3, 1], activation="gelu", seed=5)
+    X = np.random.default_rng(3).normal(size=(4, 2))
+    before = model_outputs(model, X)
+    model.layers[1].neurons[0].b.data += 1.0  # a linear output: every output moves by exactly 1
+    assert np.allclose(model_outputs(model, X), before + 1.0, rtol=1e-12, atol=1e-12)
 
 
 def test_errors_name_the_problem():

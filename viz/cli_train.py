@@ -146,7 +146,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         history = nn.fit(model, (X, y), loss=loss, optimizer=optimizer, epochs=args.epochs, batch_size=args.batch_size,
-                         validation=args.val or None, seed=args.seed, l2=args.l2, progress=not args.quiet)
+                         validation=args.val or None, seed=args.seed, l2=args.l2, progress=not args.quiet,
+                         compile=args.compile)
     except nn.DivergedError as exc:
         print(f"chainrule train: training diverged: {exc}", file=sys.stderr)
         return 1
@@ -158,7 +159,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         "dataset": args.dataset, "n": args.n, "noise": args.noise, "seed": args.seed, "hidden": args.hidden,
         "activation": args.activation, "loss": loss, "optimizer": args.optimizer, "lr": args.lr,
         "schedule": args.schedule, "epochs_run": len(history), "batch_size": args.batch_size, "val": args.val,
-        "l2": args.l2, "parameters": len(model.parameters()), "seconds": round(seconds, 3),
+        "l2": args.l2, "compile": args.compile, "parameters": len(model.parameters()), "seconds": round(seconds, 3),
         "final": {key: value for key, value in last.items() if key != "epoch"},
         "interrupted": history.interrupted,
     }
@@ -177,7 +178,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         plot_network(model, heatmaps=X.shape[1] == 2, X=X).savefig(files["network"], dpi=110)
     shape = f"MLP({model.nin}, {model.nouts})"
     print(f"trained {shape} ({len(model.parameters())} parameters) on {args.n} {args.dataset} points "
-          f"in {seconds:.1f} s, {len(history)} epochs")
+          f"in {seconds:.1f} s, {len(history)} epochs ({'compiled tape' if args.compile else 'eager'})")
     summary = [f"train loss {last['train_loss']:.4g}"]
     if last.get("accuracy") is not None:
         summary.append(f"accuracy {last['accuracy']:.1%}")
@@ -240,5 +241,8 @@ def add_train_parser(sub, example: str) -> None:
     train.add_argument("--seed", type=int, default=1337, help="seed of the data, the weights and shuffling")
     train.add_argument("--out", help="the folder to write (default runs/DATASET); created if missing; other files "
                        "in it are left alone")
+    train.add_argument("--compile", action=argparse.BooleanOptionalAction, default=True,
+                       help="train through a compiled tape, recorded once per batch size (default); --no-compile "
+                       "builds a graph of Values every step (the same numbers, slower)")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.set_defaults(run=cmd_train)

@@ -1,4 +1,9 @@
-"""A model's outputs on many inputs at once: numpy from its parameters when possible, else one call per input."""
+"""A model's outputs on many inputs at once: its recorded graph compiled into a tape, replayed over all rows.
+
+Any activation of the op table works, as the engine computes it: the numbers are the tape's
+replay of the model's own graph, not a second forward written in numpy. A model without
+parameters to read (a plain function) is called once per input instead.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd import Value, no_grad
-
-ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "linear": lambda z: z,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "tanh": np.tanh,
-    "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # exact, and never overflows
-}
+from nn.replay import Replay
 
 
 def layers_of(model: object) -> list:
@@ -30,8 +29,13 @@ def layers_of(model: object) -> list:
 
 
 class _OneNeuron:
+    """A lone neuron seen as a layer of one: ``.neurons`` for its weights, called as the neuron."""
+
     def __init__(self, neuron) -> None:
         self.neurons = [neuron]
+
+    def __call__(self, x):
+        return self.neurons[0](x)
 
 
 def weights(layer: object) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -41,20 +45,18 @@ def weights(layer: object) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return W, b, [getattr(n, "activation", "linear") for n in layer.neurons]
 
 
-def layer_outputs(model: object, X: ArrayLike) -> list[np.ndarray] | None:
-    """Each layer's outputs (n, width) for the inputs X (n, nin), or None if an activation is not one numpy knows."""
-    A = np.asarray(X, dtype=float)
-    outputs = []
-    for layer in layers_of(model):
-        W, b, acts = weights(layer)
-        if any(a not in ACTIVATIONS for a in acts):
-            return None
-        if W.shape[1] != A.shape[1]:
-            raise ValueError(f"X has {A.shape[1]} features but the layer takes {W.shape[1]} inputs")
-        Z = A @ W.T + b
-        A = np.column_stack([ACTIVATIONS[a](Z[:, j]) for j, a in enumerate(acts)])
-        outputs.append(A)
-    return outputs
+def _replay(model: object, X: np.ndarray, per_layer: bool) -> Replay:
+    layers = layers_of(model)
+    nin = len(layers[0].neurons[0].w)
+    if X.ndim != 2 or X.shape[1] != nin:
+        raise ValueError(f"X has {X.shape[1] if X.ndim == 2 else X.shape} features but the layer takes {nin} inputs")
+    return Replay(model, nin=nin, layers=layers if per_layer else (), row=X[0] if len(X) else None)
+
+
+def layer_outputs(model: object, X: ArrayLike) -> list[np.ndarray]:
+    """Each layer's outputs (n, width) for the inputs X (n, nin), from one batched replay per neuron."""
+    X = np.asarray(X, dtype=float)
+    return _replay(model, X, per_layer=True).layer_outputs(X)
 
 
 def model_outputs(model: object, X: ArrayLike, predict: Callable | None = None) -> np.ndarray:
@@ -62,9 +64,10 @@ def model_outputs(model: object, X: ArrayLike, predict: Callable | None = None) 
     X = np.asarray(X, dtype=float)
     if predict is not None:
         out = np.asarray(predict(X), dtype=float)
+    elif _has_parameters(model):
+        out = _replay(model, X, per_layer=False)(X)
     else:
-        layers = layer_outputs(model, X) if _has_parameters(model) else None
-        out = layers[-1] if layers is not None else _call_each(model, X)
+        out = _call_each(model, X)
     if out.ndim == 2 and out.shape[1] == 1:
         out = out[:, 0]
     if out.shape[0] != X.shape[0]:

@@ -99,7 +99,5 @@ def _heatmaps(model, X, resolution: int) -> list[np.ndarray]:
         lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
     gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([gx.ravel(), gy.ravel()])
-    outputs = layer_outputs(model, grid)
-    if outputs is None:
-        raise ValueError("plot_network: heatmaps need activations among relu, tanh, sigmoid, linear")
+    outputs = layer_outputs(model, grid)  # one batched replay of the model's tape per neuron
     return [a.reshape(resolution, resolution, -1) for a in [grid, *outputs]]

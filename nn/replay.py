@@ -1,0 +1,74 @@
+"""A model recorded once on one sample's input leaves, compiled into tapes and replayed batched over rows.
+
+nn's own modules (Neuron, Layer, MLP) have no control flow that depends on the numbers (an
+activation is an op of the table), so one recording holds for every input and every value of
+the parameters: the parameters are leaves of the tape, read at each replay, and the inputs are
+replayed as arrays over the rows. A tape has one root, so each output (each neuron, for the
+per-layer view) is its own tape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from autograd import Value, enable_grad, record
+
+from .layers import MLP, Layer, Neuron
+
+STATIC = (Neuron, Layer, MLP)
+
+
+def is_static(model: object) -> bool:
+    """True for nn's own modules, whose recorded graph is the same for every input."""
+    return isinstance(model, STATIC)
+
+
+def input_leaves(nin: int, row: Sequence[float] | None = None) -> list[Value]:
+    """One sample's inputs as leaves labelled x[i] (holding ``row``'s numbers, or 0)."""
+    row = [0.0] * nin if row is None else [float(v) for v in row]
+    return [Value(v, f"x[{i}]") for i, v in enumerate(row)]
+
+
+class Replay:
+    """Tapes of a model's outputs (and of every neuron of ``layers``) over one sample's input leaves.
+
+    ``model`` is called once on ``nin`` input leaves (default ``model.nin``) holding ``row``'s
+    numbers; ``layers``, callables each taking the previous one's outputs (a model's layers, in
+    order), are called after it on the same leaves, for their neurons' outputs.
+    """
+
+    def __init__(self, model: Callable, *, nin: int | None = None, layers: Sequence[Callable] = (),
+                 row: Sequence[float] | None = None) -> None:
+        self.inputs = input_leaves(model.nin if nin is None else nin, row)
+        # A recording needs its graph, also under no_grad; comparisons on Values become guards.
+        with enable_grad(), record() as scope:
+            out = model(self.inputs)
+            nodes = []
+            x = self.inputs
+            for layer in layers:
+                y = layer(x)
+                x = [y] if isinstance(y, Value) else list(y)
+                nodes.append(x)
+        self.single = isinstance(out, Value)
+        self.outputs = [scope.compile(o) for o in ([out] if self.single else out)]
+        self.layers = [[scope.compile(v) for v in layer] for layer in nodes]
+
+    def _run(self, tape, X: np.ndarray) -> np.ndarray:
+        inputs = {leaf: X[:, i] for i, leaf in enumerate(self.inputs)}
+        values = [inputs.get(leaf, leaf.data) for leaf in tape.leaves]
+        with np.errstate(all="ignore"):
+            out = tape.forward(values)
+        return np.broadcast_to(np.asarray(out, dtype=float), (len(X),))
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        """The model's outputs for the rows of X (n, nin): (n,) for a one-Value output, else (n, k)."""
+        X = np.asarray(X, dtype=float)
+        columns = [self._run(t, X) for t in self.outputs]
+        return columns[0].copy() if self.single else np.column_stack(columns)
+
+    def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
+        """Each of ``layers``' outputs (n, width) for the rows of X."""
+        X = np.asarray(X, dtype=float)
+        return [np.column_stack([self._run(t, X) for t in layer]) for layer in self.layers]

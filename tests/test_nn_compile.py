@@ -1,0 +1,152 @@
+"""nn through the tape: fit(compile=True) gives eager fit's History; predict and evaluate replay the model's tape.
+
+The oracle is the eager engine (compile=False): the same model from the same seed, trained
+or evaluated on the same data, must give the same numbers to rounding.
+"""
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Value
+
+
+def _records_close(a, b, tol=1e-9):
+    assert len(a) == len(b)
+    for ra, rb in zip(a.records, b.records):
+        assert ra.keys() == rb.keys()
+        for key, va in ra.items():
+            vb = rb[key]
+            if va is None or vb is None:
+                assert va is vb, key
+            else:
+                assert vb == pytest.approx(va, rel=tol, abs=tol), (key, ra["epoch"])
+
+
+def _data(loss, n=45, seed=3):
+    if loss == "mse2":  # two outputs: a sample's target is a row
+        X, y = nn.datasets.line(n, seed=seed)
+        return X, np.column_stack([y, -0.5 * y])
+    if loss == "ce":
+        return nn.datasets.spiral(n, k=3, seed=seed)
+    X, y = nn.datasets.moons(n, noise=0.15, seed=seed)
+    return X, (2 * y - 1 if loss == "hinge" else y)
+
+
+CONFIGS = [  # (loss, nouts, activation, output_activation, fit options)
+    ("hinge", [6, 6, 1], "relu", "linear", dict(l2=1e-4, batch_size=None, shuffle=False)),
+    ("hinge", [5, 1], "tanh", "linear", dict(l2=1e-3, batch_size=16)),  # 45 = 16 + 16 + 13: a partial batch
+    ("mse2", [4, 2], "gelu", "linear", dict(l1=1e-3, batch_size=10)),
+    ("ce", [6, 3], "tanh", "linear", dict(batch_size=20, validation=0.2, metrics=["accuracy"])),
+    ("bce", [5, 1], "relu", "sigmoid", dict(batch_size=9, l2=1e-3)),
+    ("bce_logits", [5, 1], "silu", "linear", dict(batch_size=15, validation=0.3)),
+]
+
+
+def _fit(compile, loss, nouts, act, out_act, options, optimizer="adam"):
+    X, y = _data(loss)
+    model = nn.MLP(X.shape[1], nouts, activation=act, output_activation=out_act, seed=11)
+    opt = (nn.Adam(model.parameters(), lr=0.02) if optimizer == "adam"
+           else nn.SGD(model.parameters(), lr=0.1, momentum=0.9))
+    history = nn.fit(model, (X, y), loss="mse" if loss == "mse2" else loss, optimizer=opt, epochs=4, seed=5,
+                     progress=False, compile=compile, **options)
+    return model, history
+
+
+@pytest.mark.parametrize("loss, nouts, act, out_act, options", CONFIGS)
+def test_compiled_fit_gives_eager_fits_history(loss, nouts, act, out_act, options):
+    eager_model, eager = _fit(False, loss, nouts, act, out_act, options)
+    tape_model, taped = _fit(True, loss, nouts, act, out_act, options)
+    _records_close(eager, taped)
+    for (name, a), (_, b) in zip(eager_model.named_parameters(), tape_model.named_parameters()):
+        assert b.data == pytest.approx(a.data, rel=1e-9, abs=1e-9), name
+
+
+def test_micrograds_demo_through_the_tape_reaches_micrograds_numbers():
+    X, y = nn.datasets.moons(100, noise=0.1, seed=1337)
+    model = nn.MLP(2, [16, 16, 1], seed=1337)
+    optimizer = nn.SGD(model.parameters(), lr=nn.schedules.linear(1.0, 0.1, 100))
+    history = nn.fit(model, (X, y * 2 - 1), loss="hinge", optimizer=optimizer, epochs=100, l2=1e-4,
+                     progress=False, compile=True)
+    # The numbers micrograd's demo notebook prints at step 0 and step 99 (as tests/test_nn_train.py).
+    assert history["train_loss"][0] == pytest.approx(0.8958441028683222, rel=1e-12)
+    assert history["train_loss"][-1] == pytest.approx(0.010978370135492717, rel=1e-9)
+    assert history["accuracy"][-1] == 1.0
+
+
+def test_auto_compiles_nn_models_with_a_named_loss_and_gives_the_same_numbers():
+    options = dict(batch_size=8, l2=1e-4)
+    _, eager = _fit(False, "hinge", [4, 1], "tanh", "linear", options, optimizer="sgd")
+    _, auto = _fit("auto", "hinge", [4, 1], "tanh", "linear", options, optimizer="sgd")
+    _records_close(eager, auto)
+
+
+def test_a_callable_loss_compiles_and_a_flipped_guard_steps_eagerly():
+    X, y = nn.datasets.line(30, seed=2)
+
+    def clipped(preds, targets):  # branches on a Value: the tape guards the comparison
+        terms = []
+        for p, t in zip(preds, targets):
+            d = p - t
+            terms.append(d * d if d > 0.0 else d * -0.5)
+        return nn.losses._mean(terms)
+
+    runs = []
+    for compile in (False, True):
+        model = nn.MLP(1, [4, 1], activation="tanh", seed=1)
+        runs.append(nn.fit(model, (X, y), loss=clipped, optimizer=nn.SGD(model.parameters(), lr=0.05),
+                           epochs=3, batch_size=7, seed=0, progress=False, compile=compile))
+    _records_close(*runs)
+
+
+def test_divergence_raises_as_eager_fit_does():
+    errors = []
+    for compile in (False, True):
+        X, y = nn.datasets.line(50, seed=0)
+        model = nn.MLP(1, [8, 1], seed=0)
+        with pytest.raises(nn.DivergedError, match=r"diverged at epoch \d+, step 1: .*smaller learning rate") as info:
+            nn.fit(model, (X, y), loss="mse", optimizer=nn.SGD(model.parameters(), lr=100.0), epochs=200,
+                   progress=False, compile=compile)
+        # the same message, up to the rounding of the overflowing number it quotes
+        message = re.sub(r"\d\.\d+e\+\d+", "N", str(info.value))
+        errors.append((info.value.epoch, info.value.step, message, model.state_dict()))
+        assert all(math.isfinite(v) for v in model.state_dict().values())
+    assert errors[0][:3] == errors[1][:3]
+    assert errors[1][3] == pytest.approx(errors[0][3], rel=1e-9)
+
+
+def test_bad_targets_and_options_are_refused_before_training():
+    X, y = nn.datasets.moons(20, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"hinge: targets\[0\] = .*hinge labels are -1 or \+1"):
+        nn.fit(model, (X, y * 0 + 0.5), loss="hinge", progress=False, compile=True)
+    with pytest.raises(ValueError, match=r"cross_entropy: targets\[\d+\] = 3 is out of range for 2 classes"):
+        nn.fit(nn.MLP(2, [3, 2], seed=0), (X, y * 3), loss="ce", progress=False, compile=True)
+    with pytest.raises(TypeError, match="fit: compile must be True, False or 'auto', got 'yes'"):
+        nn.fit(model, (X, y), loss="bce_logits", progress=False, compile="yes")
+    assert model.state_dict() == before
+
+
+@pytest.mark.parametrize("activation", nn.ACTIVATIONS)
+def test_predict_and_evaluate_through_the_tape_equal_the_eager_engine(activation):
+    X, y = nn.datasets.spiral(30, k=3, seed=4)
+    model = nn.MLP(2, [5, 3], activation=activation, seed=2)
+    expected = np.array([[v.data for v in model([Value(a), Value(b)])] for a, b in X])
+    got = nn.predict(model, X, compile=True)
+    assert got.shape == (30, 3) and np.allclose(got, expected, rtol=1e-12, atol=1e-12)
+    assert np.allclose(nn.predict(model, X, compile=False), expected, rtol=1e-12, atol=1e-12)
+    taped = nn.evaluate(model, X, y, loss="ce", l2=1e-3, compile=True)
+    eager = nn.evaluate(model, X, y, loss="ce", l2=1e-3, compile=False)
+    assert taped.keys() == eager.keys() and all(taped[k] == pytest.approx(eager[k], rel=1e-12) for k in eager)
+
+
+def test_predict_keeps_the_shape_of_the_models_output():
+    X = np.random.default_rng(0).normal(size=(7, 3))
+    for model in (nn.Neuron(3, "tanh", seed=0), nn.Layer(3, 1, "relu", seed=0), nn.MLP(3, [2, 1], seed=0)):
+        eager = nn.predict(model, X, compile=False)
+        taped = nn.predict(model, X, compile=True)
+        assert taped.shape == eager.shape and np.allclose(taped, eager, rtol=1e-12, atol=1e-12)
