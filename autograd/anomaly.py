@@ -7,7 +7,7 @@ import sys
 import threading
 from contextlib import ContextDecorator
 
-from .mode import STATE
+from .mode import STATE, set_mode
 
 # Frames of the project's own packages are skipped when naming where a node was made, so a
 # graph built by nn (a layer's weighted sum) is attributed to the user's line that called it.
@@ -31,11 +31,11 @@ class detect_anomaly(ContextDecorator):
     def __enter__(self):
         self._saved.__dict__.setdefault("stack", []).append(STATE.anomaly_sites)
         if STATE.anomaly_sites is None:
-            STATE.anomaly_sites = {}
+            set_mode(STATE.recording, {})
         return self
 
     def __exit__(self, *exc) -> bool:
-        STATE.anomaly_sites = self._saved.stack.pop()
+        set_mode(STATE.recording, self._saved.stack.pop())
         return False
 
 

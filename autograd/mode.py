@@ -10,12 +10,22 @@ from contextlib import ContextDecorator
 class _State(threading.local):
     """Each thread sees its own switches, starting from the defaults below (as in PyTorch)."""
 
-    recording = True
+    recording = True  # the no_grad / enable_grad switch
     # None when anomaly detection is off; otherwise node -> "file:line" where it was created.
     anomaly_sites: dict | None = None
+    # What making a node needs, in one read: None (record nothing), True (record), or the
+    # anomaly sites (record, and check the value). Kept in step with the two by set_mode.
+    record: dict | bool | None = True
 
 
 STATE = _State()
+
+
+def set_mode(recording: bool, anomaly_sites: dict | None) -> None:
+    """Set the current thread's switches (the one place that changes them)."""
+    STATE.recording = recording
+    STATE.anomaly_sites = anomaly_sites
+    STATE.record = (True if anomaly_sites is None else anomaly_sites) if recording else None
 
 
 class _Switch(ContextDecorator):
@@ -39,11 +49,11 @@ class _Switch(ContextDecorator):
     def __enter__(self):
         stack = self._saved.__dict__.setdefault("stack", [])  # a stack, so one instance can be re-entered
         stack.append(STATE.recording)
-        STATE.recording = self._value
+        set_mode(self._value, STATE.anomaly_sites)
         return self
 
     def __exit__(self, *exc) -> bool:
-        STATE.recording = self._saved.stack.pop()
+        set_mode(self._saved.stack.pop(), STATE.anomaly_sites)
         return False
 
 

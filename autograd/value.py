@@ -51,10 +51,11 @@ def _node(op: Op, args: tuple) -> Value:
     node.data = data
     node.grad = 0.0
     node.label = None
-    if _STATE.recording:  # under no_grad the result is a leaf
+    record = _STATE.record  # None under no_grad (the result is a leaf), else True or detect_anomaly's sites
+    if record is not None:
         node._op = op
         node._args = args
-        if _STATE.anomaly_sites is not None:
+        if record is not True:
             from .anomaly import on_forward
 
             on_forward(node)
