@@ -13,13 +13,13 @@ from .mode import enable_grad, is_grad_enabled, no_grad
 from .nodecheck import check_graph, check_op, check_ops
 from .ops import OPS, DomainError, Op, get_op
 from .report import CheckReport, CheckRow, GradcheckError
-from .value import Value, apply
+from .value import Value, apply, as_number
 
 globals().update({name: f for name, f in FUNCTIONS.items() if name not in ("sum", "dot")})
 
 __all__ = [
     "AnomalyError", "CheckReport", "CheckRow", "DomainError", "FUNCTIONS", "GradcheckError", "OPS", "Op", "Value",
-    "apply", "backprop", "check_graph", "check_op", "check_ops", "detect_anomaly", "dot", "enable_grad",
+    "apply", "as_number", "backprop", "check_graph", "check_op", "check_ops", "detect_anomaly", "dot", "enable_grad",
     "function_of", "get_op", "grad", "gradcheck", "is_grad_enabled", "no_grad", "register_op", "sum",
     "topological_order", "value_and_grad",
 ]
