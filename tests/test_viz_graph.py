@@ -11,7 +11,6 @@ from PIL import Image
 from test_viz_render import BOTH
 from test_viz_stubs import MLP, check_image, neuron
 
-from autograd import Value
 from viz import draw_graph, to_dot, use_renderer
 
 SVG = "{http://www.w3.org/2000/svg}"
