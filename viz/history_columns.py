@@ -1,4 +1,4 @@
-"""Reading training histories: nn's History (records of per-epoch dicts), a mapping of columns, or a list of losses."""
+"""Reading training histories for the loss and learning-rate plots: nn's History (records of per-epoch dicts), a mapping of columns, or a list of losses."""
 
 from __future__ import annotations
 
