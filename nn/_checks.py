@@ -6,12 +6,12 @@ import math
 import numbers
 from collections.abc import Sequence
 
+from autograd import as_number
+
 
 def real(value, name: str) -> float:
     """value as a finite float; TypeError for a non-number (or a bool), ValueError for nan or inf."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
+    value = as_number(value, name)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return value

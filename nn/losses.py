@@ -15,9 +15,13 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 
+<<<<<<< HEAD
 import numpy as np
 
 from autograd import DomainError, Value, dot
+=======
+from autograd import DomainError, Value, as_number, dot
+>>>>>>> house
 from autograd import sum as vsum
 
 Loss = Callable[[Sequence, Sequence], Value]
@@ -44,19 +48,11 @@ def _batch(preds, targets, who: str) -> tuple[list, list]:
 
 
 def _value(p, who: str, i: int) -> Value:
-    if isinstance(p, Value):
-        return p
-    if isinstance(p, numbers.Real) and not isinstance(p, bool):
-        return Value(float(p))
-    raise TypeError(f"{who}: preds[{i}] must be a Value or a number, got {type(p).__name__} {p!r}")
+    return p if isinstance(p, Value) else Value(as_number(p, f"{who}: preds[{i}]"))
 
 
 def _number(t, who: str, i: int) -> float:
-    if isinstance(t, Value):
-        t = t.data
-    if isinstance(t, bool) or not isinstance(t, numbers.Real):
-        raise TypeError(f"{who}: targets[{i}] must be a number, got {type(t).__name__} {t!r}")
-    return float(t)
+    return as_number(t.data if isinstance(t, Value) else t, f"{who}: targets[{i}]")
 
 
 def _target(t, who: str, i: int) -> float | Value:

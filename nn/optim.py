@@ -144,6 +144,7 @@ class Adam(Optimizer):
     """Adam: bias-corrected running means of g and g**2; weight_decay adds weight_decay * p to g (L2)."""
 
     decoupled = False
+    default_weight_decay = 0.0  # what weight_decay=None means; the one thing AdamW changes besides `decoupled`
 
     def __init__(
         self,
@@ -151,7 +152,7 @@ class Adam(Optimizer):
         lr: float | Callable[[int], float] = 0.001,
         betas: Sequence[float] = (0.9, 0.999),
         eps: float = 1e-8,
-        weight_decay: float = 0.0,
+        weight_decay: float | None = None,
     ) -> None:
         super().__init__(params, lr)
         who = type(self).__name__
@@ -162,6 +163,8 @@ class Adam(Optimizer):
             if not 0.0 <= b < 1.0:
                 raise ValueError(f"{who}: betas[{i}] must be in [0, 1), got {b!r}")
         self.eps = positive(eps, f"{who}: eps")
+        if weight_decay is None:
+            weight_decay = self.default_weight_decay
         self.weight_decay = non_negative(weight_decay, f"{who}: weight_decay")
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
@@ -187,16 +190,7 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay: p -= lr * weight_decay * p, apart from the gradient step."""
+    """Adam with decoupled weight decay: p -= lr * weight_decay * p, apart from the gradient step (0.01 by default)."""
 
     decoupled = True
-
-    def __init__(
-        self,
-        params: Iterable[Value],
-        lr: float | Callable[[int], float] = 0.001,
-        betas: Sequence[float] = (0.9, 0.999),
-        eps: float = 1e-8,
-        weight_decay: float = 0.01,
-    ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay)
+    default_weight_decay = 0.01

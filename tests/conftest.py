@@ -3,6 +3,9 @@
 Tests marked ``needs_dot`` render with the system Graphviz. Where `dot` is not on PATH they are
 deselected and one line of the summary says so (``make test`` on a fresh machine renders with
 graphviz-pure); with ``CHAINRULE_REQUIRE_DOT=1`` (set by ``.ci/run``) a missing `dot` fails them.
+
+A notebook run by nbmake in the same session fails if it left a file in the repository (it must write
+under a temporary folder): the repository's files are listed before and after it.
 """
 
 import os
@@ -31,6 +34,42 @@ def dot_missing() -> str | None:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "needs_dot: renders with the system Graphviz `dot`")
+    # Registered as a plugin, not as this conftest's own hook, so that it also sees the items in notebooks/.
+    config.pluginmanager.register(NotebookWrites(Path(config.rootpath)), "chainrule-notebook-writes")
+
+
+def repository_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under root as (modification time, size), leaving out .git, virtual environments and __pycache__."""
+    files = {}
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in (".git", "__pycache__")
+                         and not (Path(folder, d) / "pyvenv.cfg").exists()]
+        for name in names:
+            stat = os.stat(os.path.join(folder, name))
+            files[os.path.relpath(os.path.join(folder, name), root)] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def written(before: dict, after: dict) -> list[str]:
+    """The files that are new or changed in ``after``."""
+    return sorted(path for path, stamp in after.items() if before.get(path) != stamp)
+
+
+class NotebookWrites:
+    """Fails a notebook test whose run created or changed a file in the repository."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item):
+        if not str(item.path).endswith(".ipynb"):
+            return (yield)
+        before = repository_files(self.root)
+        result = yield
+        changed = written(before, repository_files(self.root))
+        assert not changed, f"{item.path.name} wrote {changed} into the repository; write under tempfile.mkdtemp()"
+        return result
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,8 +13,8 @@ def test_accepted_values():
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: _checks.real(True, "x"), TypeError, "x must be a real number, got bool True"),
-    (lambda: _checks.real("1", "x"), TypeError, "got str '1'"),
+    (lambda: _checks.real(True, "x"), TypeError, "x: got the bool True"),
+    (lambda: _checks.real("1", "x"), TypeError, "x: expected a real number, got str '1'"),
     (lambda: _checks.real(float("inf"), "x"), ValueError, "x must be finite, got inf"),
     (lambda: _checks.positive(0.0, "lr"), ValueError, "lr must be > 0, got 0.0"),
     (lambda: _checks.non_negative(-1, "l2"), ValueError, "l2 must be >= 0, got -1.0"),

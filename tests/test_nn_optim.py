@@ -60,6 +60,15 @@ def test_adam_l2_versus_adamw_decoupled_decay():
     assert w.data == pytest.approx(2.0 - 0.1 * 0.1 * 2.0)  # g = 0: only the decay moves it
 
 
+def test_adamw_decays_by_default_and_adam_does_not():
+    a, w, off = _param(2.0, 0.0), _param(2.0, 0.0), _param(2.0, 0.0)
+    nn.Adam([a], lr=0.1).step()
+    nn.AdamW([w], lr=0.1).step()
+    nn.AdamW([off], lr=0.1, weight_decay=0.0).step()
+    assert a.data == 2.0 and off.data == 2.0  # g = 0 and no decay: nothing moves
+    assert w.data == pytest.approx(2.0 - 0.1 * 0.01 * 2.0)  # the default decay, 0.01
+
+
 @pytest.mark.parametrize("make", [
     lambda ps: nn.SGD(ps, lr=0.1),
     lambda ps: nn.SGD(ps, lr=0.05, momentum=0.9),

@@ -193,10 +193,19 @@ def test_predict_and_evaluate():
 
 
 def test_predict_builds_no_graph():
-    model = nn.MLP(2, [3, 1], seed=0)
-    nn.predict(model, [[1.0, 2.0]])
-    out = model([1.0, 2.0])
-    assert out.parents  # recording is back on after predict
+    class Recorded(nn.MLP):
+        def __call__(self, x):
+            out = super().__call__(x)
+            seen.append(out)
+            return out
+
+    seen = []
+    model = Recorded(2, [3, 1], seed=0)
+    predicted = nn.predict(model, [[1.0, 2.0], [-1.0, 0.5]])
+    assert len(seen) == 2 and all(not out.parents for out in seen)  # each output is a leaf: no graph behind it
+    recorded = [model([1.0, 2.0]), model([-1.0, 0.5])]  # recording is back on after predict
+    assert all(out.parents for out in recorded)
+    assert predicted.tolist() == [out.data for out in recorded]  # and the numbers are the graph's own
 
 
 def test_custom_loss_and_metric():

@@ -2,7 +2,8 @@
 
 Running them is nbmake's job (``pytest --nbmake notebooks/``); these checks are static and fast. They read only
 the cells' sources, so outputs autosaved into a working file change nothing here; that the notebooks are committed
-with outputs cleared is checked on git's copy, in test_project.
+with outputs cleared is checked on git's copy, in test_project; that a notebook run writes no file into the
+repository is checked around each nbmake run, in conftest.
 """
 
 import ast
@@ -22,7 +23,6 @@ PATH = [
     "07_playground",
     "08_from_graph_to_tape",
 ]
-SAVING = (".save(", "save_frames(", "save_gif(", "savefig(")
 
 
 def _load(name: str) -> dict:
@@ -61,10 +61,3 @@ def test_code_is_plain_python_that_checks_its_claims(name):
         ast.parse(source)  # no shell escapes or magics: every cell runs as Python
     asserts = sum(isinstance(node, ast.Assert) for source in code for node in ast.walk(ast.parse(source)))
     assert asserts >= 3, f"{name}: only {asserts} asserts; the claims should be checkable"
-
-
-@pytest.mark.parametrize("name", PATH)
-def test_files_are_written_only_to_a_temporary_folder(name):
-    code = "\n".join(_source(c) for c in _load(name)["cells"] if c["cell_type"] == "code")
-    if any(call in code for call in SAVING):
-        assert "tempfile.mkdtemp()" in code, f"{name} saves files; it must write them under tempfile.mkdtemp()"

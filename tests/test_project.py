@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import repository_files, written
 
 import autograd
 
@@ -21,6 +22,19 @@ def test_autograd_is_this_repos_package():
     # PyPI's `autograd` (HIPS) is another project; a user may have both installed.
     assert Path(autograd.__file__).resolve().parent == ROOT / "autograd"
     assert hasattr(autograd, "Value") and hasattr(autograd, "gradcheck")
+
+
+def test_the_notebook_guard_sees_a_new_or_changed_file_but_not_pycache_or_a_venv(tmp_path):
+    (tmp_path / "kept.txt").write_text("a")
+    before = repository_files(tmp_path)
+    (tmp_path / "kept.txt").write_text("ab")
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "model.json").write_text("{}")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "x.pyc").write_bytes(b"")
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "pyvenv.cfg").write_text("")
+    assert written(before, repository_files(tmp_path)) == ["kept.txt", os.path.join("runs", "model.json")]
 
 
 def _git(root: Path, *args: str) -> str:

@@ -6,8 +6,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import autograd as ag
-from autograd import DomainError, Value, gradcheck
-from autograd.engine import topological_order
+from autograd import DomainError, Value, gradcheck, topological_order
 
 UNARY = {
     "neg": lambda a: -a, "abs": abs, "exp": lambda a: a.exp(), "log": lambda a: a.log(),

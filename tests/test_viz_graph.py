@@ -9,23 +9,11 @@ import graphviz
 import pytest
 from PIL import Image
 from test_viz_render import BOTH
-from test_viz_stubs import MLP, check_image
+from test_viz_stubs import MLP, check_image, neuron
 
-from autograd import Value
 from viz import draw_graph, to_dot, use_renderer
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 def test_draw_graph_is_a_digraph_with_the_same_source_as_to_dot():

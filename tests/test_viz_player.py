@@ -10,8 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image
 from test_viz_render import BOTH
-from test_viz_steps import neuron
-from test_viz_stubs import check_image
+from test_viz_stubs import check_image, neuron
 
 from autograd import Value
 from viz import render_bytes, step_through

@@ -4,6 +4,7 @@ import math
 
 import pytest
 from oracle import close
+from test_viz_stubs import neuron
 
 from autograd import Value, backprop
 from viz import backward_steps
@@ -24,21 +25,6 @@ def test_fan_out_a_plus_a_accumulates_in_two_contributions():
     assert step.describe() == "step 1: b = a + a, upstream grad 1\n  a: 1 × 1 = 1, grad a = 1\n" \
                               "  a: 1 × 1 = 1, grad a = 1 + 1 = 2"
     assert a.grad == 0.0  # backward_steps touches no .grad
-
-
-def neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    p1, p2 = x1 * w1, x2 * w2
-    p1.label, p2.label = "x1w1", "x2w2"
-    s = p1 + p2
-    s.label = "s"
-    n = s + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 def test_neuron_steps_match_the_hand_computed_backward():

@@ -11,6 +11,22 @@ import numpy as np
 from autograd import Value, dot
 
 
+def neuron() -> Value:
+    """micrograd's neuron o = tanh(x1*w1 + x2*w2 + b), every node labelled, its output o (before backward)."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    p1, p2 = x1 * w1, x2 * w2
+    p1.label, p2.label = "x1w1", "x2w2"
+    s = p1 + p2
+    s.label = "s"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
 class Neuron:
     """w (list of Values), b, activation; calling it labels z[...] and a[...] as nn does."""
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from autograd import Value
-from autograd.engine import topological_order
+from autograd import Value, topological_order
 
 from .neurons import group_neurons, has_neuron_labels
 

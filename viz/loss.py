@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from ._figure import axes_for
-from .history import column, epochs
+from .history_columns import column, epochs
 
 TRAIN, VAL, OVERFIT = "#2563eb", "#ea580c", "#fde68a"
 

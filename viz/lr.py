@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._figure import axes_for
-from .history import column, raw_column
+from .history_columns import column, raw_column
 
 DIVERGED = "#dc2626"
 

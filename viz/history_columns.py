@@ -1,4 +1,4 @@
-"""Reading training histories: nn's History (records of per-epoch dicts), a mapping of columns, or a list of losses."""
+"""Reading training histories for the plots: nn's History (per-epoch records), a column mapping or a loss list."""
 
 from __future__ import annotations
 
