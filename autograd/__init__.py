@@ -14,26 +14,16 @@ from .mode import enable_grad, is_grad_enabled, no_grad
 from .nodecheck import check_graph, check_op, check_ops
 from .ops import OPS, DomainError, Op, get_op
 from .report import CheckReport, CheckRow, GradcheckError
-<<<<<<< HEAD
 from .tape import Tape, compile
 from .tape_guards import GuardError, record
-from .value import Value, apply
-=======
 from .value import Value, apply, as_number
->>>>>>> house
 
 globals().update({name: f for name, f in FUNCTIONS.items() if name not in ("sum", "dot")})
 
 __all__ = [
     "AnomalyError", "CheckReport", "CheckRow", "DomainError", "FUNCTIONS", "GradcheckError", "OPS", "Op", "Value",
-<<<<<<< HEAD
-    "apply", "backprop", "check_graph", "check_op", "check_ops", "detect_anomaly", "dot", "enable_grad",
-    "function_of", "get_op", "grad", "gradcheck", "GuardError", "Tape", "compile", "record", "is_grad_enabled",
-    "no_grad", "register_op", "sum", "topological_order", "value_and_grad",
-=======
-    "apply", "as_number", "backprop", "check_graph", "check_op", "check_ops", "detect_anomaly", "dot", "enable_grad",
-    "function_of", "get_op", "grad", "gradcheck", "is_grad_enabled", "no_grad", "register_op", "sum",
-    "topological_order", "value_and_grad",
->>>>>>> house
+    "apply", "as_number", "backprop", "check_graph", "check_op", "check_ops", "detect_anomaly", "dot",
+    "enable_grad", "function_of", "get_op", "grad", "gradcheck", "GuardError", "Tape", "compile", "record",
+    "is_grad_enabled", "no_grad", "register_op", "sum", "topological_order", "value_and_grad",
 ]
 __all__ += [name for name in FUNCTIONS if name not in __all__]

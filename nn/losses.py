@@ -15,13 +15,9 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Iterable, Sequence
 
-<<<<<<< HEAD
 import numpy as np
 
-from autograd import DomainError, Value, dot
-=======
 from autograd import DomainError, Value, as_number, dot
->>>>>>> house
 from autograd import sum as vsum
 
 Loss = Callable[[Sequence, Sequence], Value]
