@@ -56,10 +56,7 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
                 continue
             upstream, args = grads[node], node._args
             try:  # the op's rule: on the numbers, or on the Values themselves so the result has a graph
-                if create_graph:
-                    local = op.partials(node, *args)
-                else:
-                    local = op.partials(node.data, *[a if a.__class__ is float else a.data for a in args])
+                local = op.partials(node, *args) if create_graph else op.partials_on(node.data, args)
             except (ArithmeticError, ValueError) as exc:
                 raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(args)!r}: {exc}") from None
             if local.__class__ is not tuple or len(local) != len(args) - op.nparams:

@@ -44,10 +44,15 @@ class Op:
     # partials_text(out, *arguments) on names (str) -> one formula per input, for print(tape)
     partials_text: Callable[..., tuple] | None = None
     nparams: int = field(init=False, repr=False)  # len(params), read on every node of backward
-
+    # forward and partials as the engine calls them, on a node's arguments (see on_arguments)
+    forward_on: Callable[[tuple], float] = field(init=False, repr=False)
+    partials_on: Callable[[float, tuple], tuple] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nparams", len(self.params) if isinstance(self.params, tuple) else 0)
+        nargs = None if self.arity is None or not isinstance(self.arity, int) else self.arity + self.nparams
+        object.__setattr__(self, "forward_on", on_arguments(self.forward, nargs))
+        object.__setattr__(self, "partials_on", on_arguments(self.partials, nargs, after=True))
         if not isinstance(self.name, str) or not self.name.isidentifier():
             raise ValueError(f"op name must be a Python identifier, got {self.name!r}")
         if not callable(self.forward) or not callable(self.partials):
@@ -75,6 +80,32 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}, arity={self.arity}, params={self.params})"
+
+
+def on_arguments(rule: Callable, n: int | None, after: bool = False) -> Callable:
+    """``rule`` called on a node's arguments as numbers: a parent's ``.data``, a constant itself.
+
+    ``rule_on(args)``, or with ``after`` ``rule_on(out, args)`` (the partials take the output
+    first). One and two arguments, most nodes, are spelled out: a list built per node would cost
+    more than most rules. A one-argument node's argument is always a Value (see value.apply).
+    """
+    if n == 1:
+        if after:
+            return lambda out, args: rule(out, args[0].data)
+        return lambda args: rule(args[0].data)
+    if n == 2:
+        if after:
+            def on_two(out, args):
+                x, y = args
+                return rule(out, x if x.__class__ is float else x.data, y if y.__class__ is float else y.data)
+        else:
+            def on_two(args):
+                x, y = args
+                return rule(x if x.__class__ is float else x.data, y if y.__class__ is float else y.data)
+        return on_two
+    if after:
+        return lambda out, args: rule(out, *[a if a.__class__ is float else a.data for a in args])
+    return lambda args: rule(*[a if a.__class__ is float else a.data for a in args])
 
 
 # The registry: op name -> Op. Built-in ops are added by builtin_ops; users add theirs with

@@ -42,7 +42,7 @@ def numbers_of(args: tuple) -> list[float]:
 def _node(op: Op, args: tuple) -> Value:
     """The node of ``op`` on checked arguments (Values and floats): the only place a node is made."""
     try:
-        data = op.forward(*[a if a.__class__ is float else a.data for a in args])
+        data = op.forward_on(args)
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, args, exc) from None
     if data.__class__ is not float:  # a user-registered forward may return an int or a numpy scalar
