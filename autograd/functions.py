@@ -14,7 +14,10 @@ def function_of(op: Op) -> Callable:
 
     def function(*args):
         node = apply(op, *args)  # the same checks and domain errors for numbers as for Values
-        return node if any(isinstance(a, Value) for a in args) else node.data
+        for a in args:
+            if isinstance(a, Value):
+                return node
+        return node.data
 
     function.__name__ = function.__qualname__ = op.name
     function.__doc__ = f"{op.doc} For Values or numbers."

@@ -72,19 +72,28 @@ def apply(op: Op, *args) -> Value:
     With no Value among the inputs the result is a leaf: there is nothing to differentiate.
     """
     args = _arguments(op, args)
-    if any(a.__class__ is not float for a in args):
-        return _node(op, args)
+    for a in args:
+        if a.__class__ is not float:  # a parent: a node to record
+            return _node(op, args)
     return Value(_node(op, tuple(Value(a) for a in args)).data)  # the same rule and errors, on throwaway leaves
 
 
 def _arguments(op: Op, args: tuple) -> tuple:
     """The arguments, checked: Values stay, numbers become floats, missing params take their defaults."""
-    if op.arity is not None and len(args) != op.nargs:
-        missing = op.nargs - len(args)
+    if op.arity is not None and len(args) != op.arity + op.nparams:
+        missing = op.arity + op.nparams - len(args)
         if not 0 < missing <= len(op.defaults):
             raise TypeError(f"{op.name}: takes the arguments ({', '.join(argument_names(op, op.nargs))}), "
                             f"got {len(args)}")
         args = (*args, *op.defaults[len(op.defaults) - missing:])
+    for i, a in enumerate(args):  # the common case, Values and floats where they belong, costs one pass
+        if (a.__class__ is not Value or (op.nparams and i >= op.arity)) and a.__class__ is not float:
+            return _converted(op, args)
+    return args
+
+
+def _converted(op: Op, args: tuple) -> tuple:
+    """The arguments with numbers as floats; a TypeError naming the op and argument for anything else."""
     names = argument_names(op, len(args))
     checked = []
     for i, a in enumerate(args):
