@@ -1,15 +1,16 @@
 """Neuron, Layer and MLP: weighted sums with a bias and an activation, stacked into a network.
 
-A neuron computes z = b + w·x (its weighted-sum node, labelled ``z[...]``) and a = act(z)
+A neuron computes z = w·x + b (its weighted-sum node, labelled ``z[...]``) and a = act(z)
 (labelled ``a[...]``; a linear neuron's output is its z node). With ``graph='dot'`` (the
-default) z is one n-ary ``dot`` node over (b, w_0, ..., w_n-1) and (1, x_0, ..., x_n-1), the
-bias being the weight of a constant input 1; with ``graph='elementary'`` it is the chain
-b + w_0*x_0 + w_1*x_1 + ... of ``*`` and ``+`` nodes, micrograd's graph, for drawing each
-step. Both sum in the same order, so they give the same numbers; the dot graph is much faster.
+default) w·x is one n-ary ``dot`` node over (w_0, ..., w_n-1) and (x_0, ..., x_n-1), and z adds
+the bias to it; with ``graph='elementary'`` z is the chain b + w_0*x_0 + w_1*x_1 + ... of ``*``
+and ``+`` nodes, micrograd's graph, for drawing each step. The two add the same terms in a
+different order, so they agree to rounding; the dot graph is much faster.
 
-Parameters are labelled by position for drawings: ``w[l,n,i]`` and ``b[l,n]`` in an MLP
-(layer l, neuron n, input i), ``w[n,i]`` and ``b[n]`` in a lone Layer, ``w[i]`` and ``b`` in
-a lone Neuron; input leaves made from numbers are labelled ``x[i]``.
+Parameters and nodes are labelled by position for drawings, by ``nn.labels`` (which also reads
+the labels back): ``w[l,n,i]`` and ``b[l,n]`` in an MLP (layer l, neuron n, input i), ``w[n,i]``
+and ``b[n]`` in a lone Layer, ``w[i]`` and ``b`` in a lone Neuron; input leaves made from
+numbers are labelled ``x[i]``.
 """
 
 from __future__ import annotations
@@ -22,19 +23,13 @@ from autograd import OPS, Value, apply, dot
 
 from ._checks import choice, integer, real
 from .init import INITS, Seed, draw_weights, make_rng
+from .labels import bias_label, input_label, output_label, sum_label, weight_label
 from .module import Module
 
 # The op table's activations (relu, tanh, ... each with its default params), and "linear" for none.
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear", *(n for n, op in OPS.items()
                                                      if op.activation and n not in ("relu", "tanh", "sigmoid")))
 GRAPHS = ("dot", "elementary")
-_INPUT_LABELS: list[str] = []
-
-
-def _input_label(i: int) -> str:
-    while len(_INPUT_LABELS) <= i:
-        _INPUT_LABELS.append(f"x[{len(_INPUT_LABELS)}]")
-    return _INPUT_LABELS[i]
 
 
 def as_inputs(x, nin: int, who: str) -> list[Value]:
@@ -55,14 +50,10 @@ def as_inputs(x, nin: int, who: str) -> list[Value]:
         if v.__class__ is Value:
             out.append(v)
         elif v.__class__ is float and math.isfinite(v):
-            out.append(Value(v, _input_label(i)))
+            out.append(Value(v, input_label(i)))
         else:
-            out.append(Value(real(v, f"{who}: input {i}"), _input_label(i)))
+            out.append(Value(real(v, f"{who}: input {i}"), input_label(i)))
     return out
-
-
-def _index_text(index: tuple[int, ...]) -> str:
-    return ",".join(map(str, index))
 
 
 class Neuron(Module):
@@ -127,27 +118,25 @@ class Neuron(Module):
 
     def _set_index(self, index: tuple[int, ...]) -> None:
         """Label the parameters and forward nodes with this neuron's position in its model."""
-        ix = _index_text(index)
-        prefix = f"{ix}," if ix else ""
         for i, w in enumerate(self.w):
-            w.label = f"w[{prefix}{i}]"
-        self.b.label = f"b[{ix}]" if ix else "b"
-        self._z_label = f"z[{ix}]" if ix else "z"
-        self._a_label = f"a[{ix}]" if ix else "a"
+            w.label = weight_label(index, i)
+        self.b.label = bias_label(index)
+        self._z_label = sum_label(index)
+        self._a_label = output_label(index)
 
     def __call__(self, x) -> Value:
         """The neuron's output for one sample (a list or array of ``nin`` numbers or Values)."""
-        return self._forward([Value(1.0, "1"), *as_inputs(x, self.nin, "Neuron")])
+        return self._forward(as_inputs(x, self.nin, "Neuron"))
 
-    def _forward(self, x1: list[Value]) -> Value:
-        """Forward on checked inputs; ``x1`` is [constant 1, x_0, ..., x_n-1], shared by a layer's neurons."""
+    def _forward(self, x: list[Value]) -> Value:
+        """Forward on checked inputs ``x`` (a list of ``nin`` Values, shared by a layer's neurons)."""
         w = self.w
         if self._dot:
-            z = dot([self.b, *w], x1)
+            z = dot(w, x) + self.b
         else:
-            z = self.b + w[0] * x1[1]
+            z = self.b + w[0] * x[0]
             for i in range(1, len(w)):
-                z = z + w[i] * x1[i + 1]
+                z = z + w[i] * x[i]
         z.label = self._z_label
         act = self._act
         if act is None:
@@ -238,10 +227,10 @@ class Layer(Module):
 
     def __call__(self, x) -> list[Value]:
         """The layer's outputs for one sample: always a list, even for one neuron."""
-        return self._forward([Value(1.0, "1"), *as_inputs(x, self.nin, "Layer")])
+        return self._forward(as_inputs(x, self.nin, "Layer"))
 
-    def _forward(self, x1: list[Value]) -> list[Value]:
-        return [n._forward(x1) for n in self.neurons]
+    def _forward(self, x: list[Value]) -> list[Value]:
+        return [n._forward(x) for n in self.neurons]
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """('neurons.<n>.w.<i>', ...) and ('neurons.<n>.b', ...), neuron by neuron."""
@@ -347,13 +336,12 @@ class MLP(Module):
 
     def __call__(self, x) -> Value | list[Value]:
         """The output for one sample: one Value if the last layer has one neuron, else a list."""
-        return self._forward([Value(1.0, "1"), *as_inputs(x, self.nin, "MLP")])
+        return self._forward(as_inputs(x, self.nin, "MLP"))
 
-    def _forward(self, x1: list[Value]) -> Value | list[Value]:
-        one = x1[0]
+    def _forward(self, x: list[Value]) -> Value | list[Value]:
         for layer in self.layers:
-            x1 = [one, *layer._forward(x1)]
-        return x1[1] if len(x1) == 2 else x1[1:]
+            x = layer._forward(x)
+        return x[0] if len(x) == 1 else x
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """('layers.<l>.neurons.<n>.w.<i>', ...), layer by layer."""

@@ -19,7 +19,7 @@ class Linear:
     """A known classifier: score = x0 + 0.5 x1 (one neuron, linear), whose boundary is the line x0 = -0.5 x1."""
 
     def __init__(self):
-        n = Neuron(2, "linear", random.Random(0), "")
+        n = Neuron(2, "linear", random.Random(0))
         n.w[0].data, n.w[1].data, n.b.data = 1.0, 0.5, 0.0
         self.layers = [type("L", (), {"neurons": [n]})()]
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from test_viz_stubs import MLP
 
+import nn
 from autograd import Value
 from viz import to_dot
 from viz.dot import NO_BACKWARD
@@ -81,6 +82,34 @@ def test_kinds_are_coloured_and_the_legend_lists_them():
     assert fills["y"] == KINDS["computed"][0] and fills["data 0.7616"] == KINDS["output"][0]
     for kind in ("parameter (w, b)", "input / constant", "computed", "output"):
         assert kind in dot
+
+
+def test_only_nns_labels_make_a_parameter_without_a_model():
+    beta, bias, b = Value(0.3, label="beta"), Value(0.1, label="bias"), Value(0.2, label="b[0,1]")
+    x = Value(2.0, label="x")
+    fills = {label.split(" | ")[0].strip("{ "): fill for fill, label in records(to_dot(beta * x + bias + b)).values()}
+    assert fills["beta"] == fills["bias"] == fills["x"] == KINDS["input"][0]
+    assert fills["b[0,1]"] == KINDS["parameter"][0]
+
+
+def test_a_model_says_which_leaves_are_parameters_and_names_the_unlabelled():
+    class Scale:  # a user's model: parameters without labels, one labelled 'beta'
+        def __init__(self):
+            self.k, self.beta = Value(1.5), Value(0.5, label="beta")
+
+        def named_parameters(self):
+            return [("k", self.k), ("beta", self.beta)]
+
+    model = Scale()
+    impostor = Value(1.0, label="w[0,0,0]")  # labelled as nn labels a weight, but no parameter of the model
+    out = model.k * Value(2.0, label="x") + model.beta + impostor
+    fills = {label.split(" | ")[0].strip("{ "): fill for fill, label in records(to_dot(out, model=model)).values()}
+    assert fills["k"] == fills["beta"] == KINDS["parameter"][0]  # 'k' is the model's name for its first parameter
+    assert fills["w[0,0,0]"] == fills["x"] == KINDS["input"][0]
+    mlp = nn.MLP(2, [2, 1], seed=0)
+    assert to_dot(mlp([0.5, -1.0]), model=mlp) == to_dot(mlp([0.5, -1.0]))  # nn's labels and its model agree
+    with pytest.raises(TypeError, match=r"to_dot: model must be an nn Module .* got int 3"):
+        to_dot(out, model=3)
 
 
 def test_colour_by_gradient():

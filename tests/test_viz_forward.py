@@ -31,7 +31,7 @@ def test_k_outputs_give_a_matrix():
 
 
 def test_a_lone_neuron_and_a_plain_function_and_predict():
-    neuron = Neuron(2, "tanh", random.Random(0), "")
+    neuron = Neuron(2, "tanh", random.Random(0))
     X = np.array([[0.5, -1.0], [2.0, 0.1]])
     assert len(layers_of(neuron)) == 1
     assert np.allclose(model_outputs(neuron, X), [neuron([Value(a), Value(b)]).data for a, b in X])

@@ -13,8 +13,9 @@ from viz.neurons import group_neurons, has_neuron_labels, is_parameter, layer_of
     [
         ("w[1,2,0]", (1, 2)), ("b[1,2]", (1, 2)), ("z[1,2]", (1, 2)), ("a[0,3]", (0, 3)),
         ("w[2,1]", (2,)), ("b[2]", (2,)), ("a[2]", (2,)),
-        ("w[0]", ()), ("b", ()), ("z", ()), ("a", ()), ("w[ 1, 0 , 4]", (1, 0)),
-        (None, None), ("", None), ("x[0]", None), ("loss", None), ("bias", None), ("a[x]", None), ("1", None),
+        ("w[0]", ()), ("b", ()), ("z", ()), ("a", ()),
+        (None, None), ("", None), ("x[0]", None), ("loss", None), ("bias", None), ("beta", None), ("a[x]", None),
+        ("1", None), ("w", None), ("w[ 1, 0 , 4]", None), ("w[1,2,3,4]", None),  # spellings nn never writes
     ],
 )
 def test_neuron_key(label, key):
@@ -24,6 +25,7 @@ def test_neuron_key(label, key):
 def test_parameters_layers_and_names():
     assert is_parameter(Value(1.0, label="w[0,1,2]")) and is_parameter(Value(1.0, label="b"))
     assert not is_parameter(Value(1.0, label="x[0]")) and not is_parameter(Value(1.0))
+    assert not is_parameter(Value(1.0, label="beta")) and not is_parameter(Value(1.0, label="bias"))
     assert not is_parameter(Value(1.0, label="w") * 2)  # computed, not a leaf
     assert layer_of((1, 3)) == 1 and layer_of((3,)) is None and layer_of(()) is None
     assert neuron_name((1, 3)) == "neuron [1,3]" and neuron_name(()) == "neuron"

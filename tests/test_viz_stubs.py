@@ -1,4 +1,4 @@
-"""Stand-ins that follow nn's documented interface (labels, attributes, History), shared by the viz tests."""
+"""Stand-ins that follow nn's documented interface (attributes, History; labels made by nn.labels), for viz's tests."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import matplotlib.image as mpimg
 import numpy as np
 
 from autograd import Value, dot
+from nn.labels import Label, bias_label, output_label, parse_label, sum_label, weight_label
 
 
 def neuron() -> Value:
@@ -28,26 +29,27 @@ def neuron() -> Value:
 
 
 class Neuron:
-    """w (list of Values), b, activation; calling it labels z[...] and a[...] as nn does."""
+    """w (list of Values), b, activation; labelled by nn.labels at ``key`` ((l, n), (n,) or ()), as nn does."""
 
-    def __init__(self, nin: int, activation: str, rng: random.Random, index: str) -> None:
-        sep = "," if index else ""
-        self.w = [Value(rng.uniform(-1, 1), label=f"w[{index}{sep}{i}]") for i in range(nin)]
-        self.b = Value(rng.uniform(-0.5, 0.5), label=f"b[{index}]" if index else "b")
+    def __init__(self, nin: int, activation: str, rng: random.Random, key: tuple = ()) -> None:
+        self.w = [Value(rng.uniform(-1, 1), label=weight_label(key, i)) for i in range(nin)]
+        self.b = Value(rng.uniform(-0.5, 0.5), label=bias_label(key))
         self.activation = activation
-        self.index = index
+        self.key = key
 
     def __call__(self, x):
         z = dot(self.w, x) + self.b
-        z.label = f"z[{self.index}]" if self.index else "z"
-        a = z if self.activation == "linear" else getattr(z, self.activation)()
-        a.label = f"a[{self.index}]" if self.index else "a"
+        z.label = sum_label(self.key)
+        if self.activation == "linear":
+            return z  # a linear neuron's output is its z node
+        a = getattr(z, self.activation)()
+        a.label = output_label(self.key)
         return a
 
 
 class Layer:
-    def __init__(self, nin: int, nout: int, activation: str, rng: random.Random, prefix: str) -> None:
-        self.neurons = [Neuron(nin, activation, rng, f"{prefix}{n}") for n in range(nout)]
+    def __init__(self, nin: int, nout: int, activation: str, rng: random.Random, layer: int) -> None:
+        self.neurons = [Neuron(nin, activation, rng, (layer, n)) for n in range(nout)]
 
     def __call__(self, x):
         return [n(x) for n in self.neurons]
@@ -62,7 +64,7 @@ class MLP:
         sizes = [nin, *nouts]
         self.nin, self.nouts = nin, list(nouts)
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output, rng, f"{i},")
+            Layer(sizes[i], sizes[i + 1], activation if i < len(nouts) - 1 else output, rng, i)
             for i in range(len(nouts))
         ]
 
@@ -111,9 +113,9 @@ def check_image(path, min_size: tuple[int, int] = (100, 80), min_colours: int = 
 def test_stub_mlp_labels_and_outputs_follow_the_nn_interface():
     model = MLP(2, [3, 1], seed=1)
     out = model([0.5, -1.0])
-    assert isinstance(out, Value) and out.label == "a[1,0]"
-    assert [w.label for w in model.layers[0].neurons[2].w] == ["w[0,2,0]", "w[0,2,1]"]
-    assert model.layers[0].neurons[2].b.label == "b[0,2]"
+    assert isinstance(out, Value) and parse_label(out.label) == Label("z", 1, 0, None)  # linear: its z node
+    assert [parse_label(w.label) for w in model.layers[0].neurons[2].w] == [Label("w", 0, 2, 0), Label("w", 0, 2, 1)]
+    assert parse_label(model.layers[0].neurons[2].b.label) == Label("b", 0, 2, None)
     hidden = model.layers[0].neurons[0]
     z = hidden.w[0].data * 0.5 + hidden.w[1].data * -1.0 + hidden.b.data
     assert math.isclose(hidden([Value(0.5), Value(-1.0)]).data, math.tanh(z), rel_tol=1e-12)

@@ -11,7 +11,7 @@ from autograd import Value
 from . import style as S
 from .fmt import escape_record, format_number, grad_of, quote
 from .graphdata import GraphData, roots_of
-from .neurons import is_parameter, layer_of, neuron_name
+from .neurons import is_parameter, label_kind, layer_of, neuron_name, outputs_of
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 NO_BACKWARD = "backward() not called yet: every grad is 0"
@@ -36,6 +36,7 @@ class Options:
     collapse: bool = False
     max_nodes: int = 300
     title: str | None = None
+    model: object = None
     what: str = "to_dot"
 
     def __post_init__(self) -> None:
@@ -50,6 +51,27 @@ class Options:
             raise ValueError(f"{w}: max_nodes must be a positive int, got {self.max_nodes!r}")
         if self.title is not None and not isinstance(self.title, str):
             raise TypeError(f"{w}: title must be a str or None, got {type(self.title).__name__} {self.title!r}")
+        self.parameters = None if self.model is None else _parameter_names(self.model, w)
+
+    def parameter_name(self, node: Value) -> str | None:
+        """The node's name if it is a parameter (the model's name for it, or its label), else None."""
+        if self.parameters is not None:
+            return self.parameters.get(node)
+        return node.label if is_parameter(node) else None
+
+
+def _parameter_names(model: object, what: str) -> dict:
+    """node -> name for every parameter of ``model`` (an nn Module, or anything with named_parameters())."""
+    named = getattr(model, "named_parameters", None)
+    if not callable(named):
+        raise TypeError(f"{what}: model must be an nn Module (or have named_parameters()), "
+                        f"got {type(model).__name__} {model!r:.80}")
+    names = {}
+    for name, p in named():
+        if not isinstance(p, Value):
+            raise TypeError(f"{what}: model.named_parameters() must give (name, Value) pairs, got {name!r}: {p!r:.80}")
+        names.setdefault(p, name)
+    return names
 
 
 @dataclass
@@ -74,9 +96,14 @@ def to_dot(
     collapse: bool = False,
     max_nodes: int = 300,
     title: str | None = None,
+    model: object = None,
 ) -> str:
-    """DOT source of the graph behind ``root`` (a Value or a list of Values); needs no renderer."""
-    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, "to_dot")
+    """DOT source of the graph behind ``root`` (a Value or a list of Values); needs no renderer.
+
+    ``model`` (an nn Module): its ``named_parameters()`` say which leaves are parameters, and name
+    those without a label; without it, the leaves labelled as nn labels weights and biases are.
+    """
+    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, model, "to_dot")
     return source(body_of(root, opts))
 
 
@@ -118,11 +145,10 @@ class _Emitter:
         if group or opts.collapse:
             data.group()
         self.boxes = dict(data.neuron) if opts.collapse else {}
-        self.hidden = self._absorbed_constants() if opts.collapse else set()
         self.box_members: dict = {}
         for node, key in self.boxes.items():
             self.box_members.setdefault(key, []).append(node)
-        shown = [n for n in data.nodes if n not in self.boxes and n not in self.hidden]
+        shown = [n for n in data.nodes if n not in self.boxes]
         count = len(shown) + len(set(self.boxes.values()))
         if count > opts.max_nodes:
             raise ValueError(
@@ -225,14 +251,15 @@ class _Emitter:
         if node in self.roots:
             return "output"
         if node.is_leaf():
-            return "parameter" if is_parameter(node) else "input"
+            return "input" if self.opts.parameter_name(node) is None else "parameter"
         return "computed"
 
     def _value_line(self, node) -> str:
         kind = self._kind(node)
         self.kinds_seen.add(kind)
         fill, border, _ = S.KINDS[kind]
-        fields = [escape_record(shorten(node.label, MAX_LABEL))] if node.label else []
+        name = node.label or (self.opts.parameter_name(node) if kind == "parameter" else None)
+        fields = [escape_record(shorten(name, MAX_LABEL))] if name else []
         if self.opts.show_data:
             fields.append("data " + format_number(node.data))
         if self.opts.show_grad:
@@ -277,26 +304,15 @@ class _Emitter:
         )
 
     # --- collapsed neurons ---
-    def _absorbed_constants(self) -> set:
-        """Literal constants (a leaf labelled by its own value, as nn's bias input '1') used only inside boxes."""
-        found = set()
-        for node in self.data.nodes:
-            if (node.is_leaf() and node not in self.boxes and node.label == format_number(node.data)
-                    and all(c in self.boxes for c in self.data.consumers.get(node, ()))):
-                found.add(node)
-        return found
-
     def _box_id(self, key) -> str:
         return "k_" + ("_".join(map(str, key)) or "n")
 
     def _box_line(self, key) -> str:
         self.kinds_seen.add("neuron")
         members = self.box_members[key]
-        outs = [n for n in members if n.label and n.label.strip()[0] == "a"] or [
-            n for n in members if n.label and n.label.strip()[0] == "z"
-        ]
+        outs = outputs_of(members)
         activation = "linear"
-        if outs and not outs[0].is_leaf() and outs[0].label.strip()[0] == "a":
+        if outs and not outs[0].is_leaf() and label_kind(outs[0]) == "a":
             parents = outs[0].parents
             if len(parents) == 1 and self.boxes.get(parents[0]) == key:
                 activation = S.op_text(outs[0])
@@ -329,8 +345,6 @@ class _Emitter:
                 continue
             target = self._box_id(boxes[node]) if node in boxes else "o" + ids[node][1:]
             for parent in node.parents:
-                if parent in self.hidden:
-                    continue
                 source = self._box_id(boxes[parent]) if parent in boxes else ids[parent]
                 if node in boxes:
                     if source == target or (source, target) in seen_box_edges:

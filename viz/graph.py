@@ -81,7 +81,12 @@ def draw_graph(
     collapse: bool = False,
     max_nodes: int = 300,
     title: str | None = None,
+    model: object = None,
 ) -> Drawing:
-    """The graph behind ``root`` (a Value or list of Values) as a graphviz.Digraph: records, op nodes, legend."""
-    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, "draw_graph")
+    """The graph behind ``root`` (a Value or list of Values) as a graphviz.Digraph: records, op nodes, legend.
+
+    ``model`` (an nn Module): its ``named_parameters()`` say which leaves are parameters (drawn in
+    the parameter colour, named by the model when unlabelled); without it, nn's labels do.
+    """
+    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, model, "draw_graph")
     return Drawing("chainrule", body=body_of(root, opts), format="svg")

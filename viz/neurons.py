@@ -1,40 +1,38 @@
-"""Which nodes of a graph belong to which neuron, read from the labels nn gives (w, b, z, a with indices)."""
+"""Which nodes of a graph belong to which neuron, read from the labels nn gives (``nn.labels``: w, b, z, a)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from autograd import Value
-
-# w[l,n,i], b[l,n], z[l,n], a[l,n] (MLP); w[n,i], b[n], z[n], a[n] (Layer); w[i], b, z, a (Neuron).
-_LABEL = re.compile(r"^\s*([wbza])\s*(?:\[\s*(\d+(?:\s*,\s*\d+)*)\s*\])?\s*$")
+from nn.labels import parse_label
 
 Key = tuple  # a neuron's indices: (layer, neuron) in an MLP, (neuron,) in a Layer, () for a lone Neuron
 
 
 def neuron_key(label: str | None) -> Key | None:
     """The neuron a node with this label belongs to (``'w[1,2,0]'`` -> ``(1, 2)``), or None."""
-    if not label:
-        return None
-    match = _LABEL.match(label)
-    if match is None:
-        return None
-    kind, indices = match.groups()
-    key = tuple(int(i) for i in indices.split(",")) if indices else ()
-    return key[:-1] if kind == "w" and key else key
+    parsed = parse_label(label)
+    return None if parsed is None else parsed.key
+
+
+def label_kind(node: Value) -> str | None:
+    """What nn labelled the node: 'w', 'b', 'z', 'a' or 'x'; None for any other label."""
+    parsed = parse_label(node.label)
+    return None if parsed is None else parsed.kind
 
 
 def has_neuron_labels(nodes: Iterable[Value]) -> bool:
     """True if some label carries neuron indices (``z[0,1]``, ``w[3]``): the graph was made by nn."""
-    return any(
-        node.label and "[" in node.label and neuron_key(node.label) is not None for node in nodes
-    )
+    return any("[" in node.label and neuron_key(node.label) is not None for node in nodes if node.label)
 
 
 def is_parameter(node: Value) -> bool:
-    """A leaf labelled ``w...`` or ``b...``: a trainable parameter, drawn in its own colour."""
-    return node.is_leaf() and bool(node.label) and node.label.lstrip()[:1] in ("w", "b")
+    """A leaf labelled as nn labels a weight or a bias (``w[0,1,2]``, ``b[0,1]``, ``b``; not ``beta``)."""
+    if not node.is_leaf():
+        return False
+    parsed = parse_label(node.label)
+    return parsed is not None and parsed.is_parameter
 
 
 def layer_of(key: Key) -> int | None:
@@ -64,11 +62,17 @@ def group_neurons(nodes: Sequence[Value], consumers: dict) -> dict:
     member = dict(keyed)
     for key in sorted(by_key):
         labelled = by_key[key]
-        tops = [n for n in labelled if n.label.strip()[0] == "a"] or [n for n in labelled if n.label.strip()[0] == "z"]
+        tops = outputs_of(labelled)
         between = _ancestors(tops, key, keyed)
         for node in _descendants_within(labelled, set(tops), between, consumers):
             member.setdefault(node, key)
     return member
+
+
+def outputs_of(members: Iterable[Value]) -> list[Value]:
+    """A neuron's output nodes among ``members``: those labelled a[...], else (a linear neuron) z[...]."""
+    members = list(members)
+    return [n for n in members if label_kind(n) == "a"] or [n for n in members if label_kind(n) == "z"]
 
 
 def _ancestors(tops, key, keyed) -> set:
