@@ -192,20 +192,33 @@ def test_predict_and_evaluate():
     assert result["loss"] == pytest.approx(np.mean(np.maximum(0, 1 - out * [1, -1])))
 
 
-def test_predict_builds_no_graph():
-    class Recorded(nn.MLP):
-        def __call__(self, x):
-            out = super().__call__(x)
-            seen.append(out)
-            return out
+class _Recorded(nn.MLP):
+    """An MLP that keeps every output it returns, to see what predict built."""
 
-    seen = []
-    model = Recorded(2, [3, 1], seed=0)
-    predicted = nn.predict(model, [[1.0, 2.0], [-1.0, 0.5]])
-    assert len(seen) == 2 and all(not out.parents for out in seen)  # each output is a leaf: no graph behind it
+    def __call__(self, x):
+        out = super().__call__(x)
+        self.seen.append(out)
+        return out
+
+
+def test_predict_eagerly_builds_no_graph():
+    model = _Recorded(2, [3, 1], seed=0)
+    model.seen = []
+    predicted = nn.predict(model, [[1.0, 2.0], [-1.0, 0.5]], compile=False)
+    assert len(model.seen) == 2 and all(not out.parents for out in model.seen)  # each output a leaf: no graph
     recorded = [model([1.0, 2.0]), model([-1.0, 0.5])]  # recording is back on after predict
     assert all(out.parents for out in recorded)
     assert predicted.tolist() == [out.data for out in recorded]  # and the numbers are the graph's own
+
+
+def test_predict_through_the_tape_records_one_sample_whatever_the_rows():
+    model = _Recorded(2, [3, 1], seed=0)
+    model.seen = []
+    rows = [[1.0, 2.0], [-1.0, 0.5], [0.3, 0.3], [2.0, -2.0]]
+    predicted = nn.predict(model, rows, compile=True)
+    assert len(model.seen) == 1 and model.seen[0].parents  # one graph, of one sample, to compile
+    eager = [model(r).data for r in rows]
+    assert np.allclose(predicted, eager, rtol=1e-12, atol=0.0)
 
 
 def test_custom_loss_and_metric():
