@@ -37,12 +37,13 @@ class Tape:
         constant_slot: dict[str, int] = {}
         self.constants: list[float] = []  # slot n + j holds constants[j]
 
-        def constant(c: float) -> int:
-            key = float.hex(c)  # 0.0 and -0.0 differ, nan is one key
+        def constant(c) -> int:
+            c = float(c)  # a guard's other side may be an int or a numpy number (`v > 0`)
+            key = c.hex()  # 0.0 and -0.0 differ, nan is one key
             j = constant_slot.get(key)
             if j is None:
                 j = constant_slot[key] = n + len(self.constants)
-                self.constants.append(float(c))
+                self.constants.append(c)
             return j
 
         ops, args, levels, leaf_slots = [], [], [], []

@@ -264,6 +264,18 @@ def test_a_flipped_comparison_raises_naming_it_and_its_line(path):
         tape.forward([-1.0], path=path)
 
 
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("zero", [0, np.int64(0), np.float32(0.0), 0.0], ids=["int", "np.int64", "np.float32", "float"])
+def test_a_guard_against_an_int_or_a_numpy_number_compiles_and_is_checked(zero, path):
+    x = Value(2.0, label="x")
+    with autograd.record() as rec:
+        y = x * 3.0 if x > zero else -x
+    tape = rec.compile(y)
+    assert tape.forward([5.0], path=path) == 15.0 and tape.backward() == [3.0]
+    with pytest.raises(GuardError, match=r"x > 0\.0 was True when recorded .* False \(x = -1\.0\)"):
+        tape.forward([-1.0], path=path)
+
+
 def test_a_record_scope_guards_a_batch_and_names_the_flipping_sample():
     x = Value(0.5, label="x")
     with autograd.record() as rec:
