@@ -15,6 +15,7 @@ Comparisons made on Values inside ``autograd.record()`` are re-checked on every 
 
 from __future__ import annotations
 
+import bisect
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 
@@ -65,10 +66,11 @@ class Tape:
                         level = levels[j]
             ops.append(op), args.append(tuple(slots)), levels.append(level + 1)
         self.nodes: tuple[Value, ...] = tuple(order)  # kept for names and for print(tape)
-        self.ops, self.args, self.levels = ops, args, levels
+        self.ops, self.args = ops, args
         self.root_slot = slot_of[root]
         # root's own graph is order[:graph_size]; after it come nodes only a guard needs (no adjoint)
         self.graph_size = self.root_slot + 1
+        self.levels = _merged_levels(ops, args, levels, self.graph_size)
         self.leaf_slots = leaf_slots
         self.leaves: tuple[Value, ...] = tuple(order[i] for i in leaf_slots)
         self._leaf_position = {leaf: k for k, leaf in enumerate(self.leaves)}
@@ -190,6 +192,46 @@ class Tape:
         import html
 
         return f"<pre>{html.escape(str(self))}</pre>"
+
+
+def _merged_levels(ops: list, args: list, levels: list[int], graph_size: int) -> list[int]:
+    """Levels that put more nodes of one op in one numpy call: each node as late as its children allow,
+    if a call of its op and argument count runs there already (else at its own level).
+
+    A node's first level is the longest path from a leaf; two branches of unequal depth (a loss
+    written one way for positive logits, another for negative ones) then give calls of a few
+    nodes at neighbouring levels. Walking from the root down, a node may move up to just below its
+    earliest child, and only into a call that exists (the number of calls never grows).
+    """
+    n = len(ops)
+    key_of = [None if ops[i] is None else (ops[i], len(args[i]), i < graph_size) for i in range(n)]
+    count: dict[tuple, int] = {}  # (key, level) -> nodes there
+    for i, key in enumerate(key_of):
+        if key is not None:
+            count[key, levels[i]] = count.get((key, levels[i]), 0) + 1
+    where: dict[tuple, list[int]] = {}  # key -> the levels that have a call of it, sorted
+    for key, level in sorted(count, key=lambda kl: kl[1]):
+        where.setdefault(key, []).append(level)
+    levels = list(levels)
+    latest = [None] * n  # the level just below the node's earliest child (None: no child)
+    for i in range(n - 1, -1, -1):
+        key = key_of[i]
+        if key is None:
+            continue
+        level, limit = levels[i], latest[i]
+        if limit is not None and limit > level:
+            sorted_levels = where[key]
+            best = sorted_levels[bisect.bisect_right(sorted_levels, limit) - 1]
+            if best > level:  # the latest call of this op that the node can join
+                count[key, level] -= 1
+                if not count[key, level]:
+                    del sorted_levels[bisect.bisect_left(sorted_levels, level)]
+                count[key, best] += 1
+                levels[i] = level = best
+        for j in args[i]:
+            if j < n and (latest[j] is None or latest[j] >= level):
+                latest[j] = level - 1
+    return levels
 
 
 def _walk_from(starts: list[Value], seen: set) -> list[Value]:
