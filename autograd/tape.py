@@ -139,7 +139,7 @@ class Tape:
         return plan
 
     def _leaf_values(self, values) -> tuple[list, int | None]:
-        """The leaves' values in order (floats and 1-D arrays) and the batch length (None: no array)."""
+        """The leaves' values in order (floats and 1-D arrays, or one float array) and the batch length (None: no array)."""
         if values is None:
             given = [leaf.data for leaf in self.leaves]
         elif isinstance(values, Mapping):
@@ -149,6 +149,11 @@ class Tape:
         elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence) and not hasattr(values, "__len__"):
             raise TypeError(f"tape.forward: values must be a sequence lined up with tape.leaves or a dict, "
                             f"got {type(values).__name__}")
+        elif getattr(values, "ndim", None) == 1 and getattr(values, "dtype", None) == "float64":
+            # one float per leaf, already numbers (nn's compiled step): no element to check
+            if len(values) != len(self.leaves):
+                raise ValueError(f"tape.forward: got {len(values)} values for {len(self.leaves)} leaves")
+            return values, None
         else:
             given = list(values)
             if len(given) != len(self.leaves):
