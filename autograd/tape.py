@@ -139,7 +139,7 @@ class Tape:
         return plan
 
     def _leaf_values(self, values) -> tuple[list, int | None]:
-        """The leaves' values in order (floats and 1-D arrays, or one float array) and the batch length (None: no array)."""
+        """The leaves' values (floats and 1-D arrays, or one float array) and the batch length (None: no array)."""
         if values is None:
             given = [leaf.data for leaf in self.leaves]
         elif isinstance(values, Mapping):

@@ -142,6 +142,7 @@ class _CompiledStep:
         self.p_at = np.array([index[p] for p in self.reached], dtype=np.intp)
         self.position = {id(p): index.get(p, -1) for p in self.params}  # -1: not reached, gradient 0
         self.out_slots = [[index[u] for u in row] for row in probes] if outputs else []
+        self.optimized, self.optimized_at = None, []  # the optimizer's parameters and their gradients' positions
         self.single = bool(preds) and isinstance(preds[0], Value)
 
     def gradients(self, rows, targets) -> tuple[float, list, list]:
@@ -169,16 +170,19 @@ def _compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, o
         value, grads, out = step.gradients(rows, targets)
     except (DomainError, GuardError):
         return None
-    position = step.position
-    mine = [grads[position.get(id(p), -1)] for p in optimizer.params]
+    if step.optimized is not optimizer.params:  # where the optimizer's parameters' gradients are
+        step.optimized = optimizer.params
+        step.optimized_at = [step.position.get(id(p), -1) for p in optimizer.params]
+    mine = [grads[k] for k in step.optimized_at]
     squares = 0.0
     for g in mine:
         squares += g * g
-    if not (math.isfinite(value) and math.isfinite(squares)
-            and all(math.isfinite(grads[k]) for k in position.values())):
+    theirs = [grads[k] for k in step.position.values()]
+    # a sum of floats is finite only if every one is (an overflowing sum sends the step to eager)
+    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(sum(theirs))):
         return None
-    for p, k in zip(step.params, position.values()):
-        p.grad = grads[k]
+    for p, g in zip(step.params, theirs):
+        p.grad = g
     for p, g in zip(optimizer.params, mine):
         p.grad = g
     try:
