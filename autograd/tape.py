@@ -209,32 +209,38 @@ def _merged_levels(ops: list, args: list, levels: list[int], graph_size: int) ->
     earliest child, and only into a call that exists (the number of calls never grows).
     """
     n = len(ops)
-    key_of = [None if ops[i] is None else (ops[i], len(args[i]), i < graph_size) for i in range(n)]
-    count: dict[tuple, int] = {}  # (key, level) -> nodes there
+    # Plain ints throughout (an op's code, code * stride + level): ints are not tracked by the
+    # cycle collector, which would otherwise walk the whole graph again and again on a large tape.
+    codes: dict[tuple, int] = {}
+    key_of = [-1 if ops[i] is None else codes.setdefault((ops[i], len(args[i]), i < graph_size), len(codes))
+              for i in range(n)]
+    stride = max(levels, default=0) + 2
+    count: dict[int, int] = {}  # code * stride + level -> nodes there
     for i, key in enumerate(key_of):
-        if key is not None:
-            count[key, levels[i]] = count.get((key, levels[i]), 0) + 1
-    where: dict[tuple, list[int]] = {}  # key -> the levels that have a call of it, sorted
-    for key, level in sorted(count, key=lambda kl: kl[1]):
-        where.setdefault(key, []).append(level)
+        if key >= 0:
+            cell = key * stride + levels[i]
+            count[cell] = count.get(cell, 0) + 1
+    where: list[list[int]] = [[] for _ in codes]  # per code: the levels that have a call of it, sorted
+    for cell in sorted(count, key=lambda cell: cell % stride):
+        where[cell // stride].append(cell % stride)
     levels = list(levels)
-    latest = [None] * n  # the level just below the node's earliest child (None: no child)
+    latest = [stride] * n  # the level just below the node's earliest child (stride: no child)
     for i in range(n - 1, -1, -1):
         key = key_of[i]
-        if key is None:
+        if key < 0:
             continue
         level, limit = levels[i], latest[i]
-        if limit is not None and limit > level:
+        if level < limit < stride:
             sorted_levels = where[key]
             best = sorted_levels[bisect.bisect_right(sorted_levels, limit) - 1]
             if best > level:  # the latest call of this op that the node can join
-                count[key, level] -= 1
-                if not count[key, level]:
+                count[key * stride + level] -= 1
+                if not count[key * stride + level]:
                     del sorted_levels[bisect.bisect_left(sorted_levels, level)]
-                count[key, best] += 1
+                count[key * stride + best] += 1
                 levels[i] = level = best
         for j in args[i]:
-            if j < n and (latest[j] is None or latest[j] >= level):
+            if j < n and latest[j] > level - 1:
                 latest[j] = level - 1
     return levels
 
