@@ -297,8 +297,32 @@ def _step(x):
     return _np.greater(x, 0.0) * 1.0
 
 
-def _halves(args) -> int:
-    return len(args) // 2
+def _stacked(f):
+    """Mark a form as taking a call's arguments as one array, argument-major (the tape reads them in one gather)."""
+    f.stacked = True
+    return f
+
+
+@_stacked
+def _sum_arrays(a):
+    return _np.sum(a, axis=0)  # row after row, as the float rule adds them
+
+
+@_stacked
+def _sum_partials_arrays(out, a):
+    return 1.0  # every input's derivative
+
+
+@_stacked
+def _dot_arrays(a):
+    n = len(a) // 2
+    return _np.sum(_np.multiply(a[:n], a[n:]), axis=0)
+
+
+@_stacked
+def _dot_partials_arrays(out, a):
+    n = len(a) // 2
+    return _np.concatenate((a[n:], a[:n]))  # d/dw_i = x_i, d/dx_i = w_i
 
 
 # name -> (numpy forward, numpy partials or None when the float rule above works on arrays as written,
@@ -346,9 +370,8 @@ _TAPE_FORMS = {
             lambda o, x, y: (f"({x} < {y})", f"({y} < {x})")),
     "clamp": (_clamp_arrays, lambda o, x, lo, hi: (((lo <= x) & (x <= hi)) * 1.0,),
               lambda o, x, lo, hi: (f"({lo} <= {x} <= {hi})",)),
-    "sum": (lambda *xs: _np.sum(xs, axis=0), None, lambda o, *xs: ("1",) * len(xs)),
-    "dot": (lambda *a: _np.sum(_np.multiply(a[:_halves(a)], a[_halves(a):]), axis=0), None,
-            lambda o, *a: a[_halves(a):] + a[:_halves(a)]),
+    "sum": (_sum_arrays, _sum_partials_arrays, lambda o, *xs: ("1",) * len(xs)),
+    "dot": (_dot_arrays, _dot_partials_arrays, lambda o, *a: a[len(a) // 2:] + a[:len(a) // 2]),
 }
 
 for _op in BUILTIN:

@@ -15,6 +15,7 @@ Comparisons made on Values inside ``autograd.record()`` are re-checked on every 
 
 from __future__ import annotations
 
+import bisect
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 
@@ -37,12 +38,13 @@ class Tape:
         constant_slot: dict[str, int] = {}
         self.constants: list[float] = []  # slot n + j holds constants[j]
 
-        def constant(c: float) -> int:
-            key = float.hex(c)  # 0.0 and -0.0 differ, nan is one key
+        def constant(c) -> int:
+            c = float(c)  # a guard's other side may be an int or a numpy number (`v > 0`)
+            key = c.hex()  # 0.0 and -0.0 differ, nan is one key
             j = constant_slot.get(key)
             if j is None:
                 j = constant_slot[key] = n + len(self.constants)
-                self.constants.append(float(c))
+                self.constants.append(c)
             return j
 
         ops, args, levels, leaf_slots = [], [], [], []
@@ -64,10 +66,11 @@ class Tape:
                         level = levels[j]
             ops.append(op), args.append(tuple(slots)), levels.append(level + 1)
         self.nodes: tuple[Value, ...] = tuple(order)  # kept for names and for print(tape)
-        self.ops, self.args, self.levels = ops, args, levels
+        self.ops, self.args = ops, args
         self.root_slot = slot_of[root]
         # root's own graph is order[:graph_size]; after it come nodes only a guard needs (no adjoint)
         self.graph_size = self.root_slot + 1
+        self.levels = _merged_levels(ops, args, levels, self.graph_size)
         self.leaf_slots = leaf_slots
         self.leaves: tuple[Value, ...] = tuple(order[i] for i in leaf_slots)
         self._leaf_position = {leaf: k for k, leaf in enumerate(self.leaves)}
@@ -136,7 +139,7 @@ class Tape:
         return plan
 
     def _leaf_values(self, values) -> tuple[list, int | None]:
-        """The leaves' values in order (floats and 1-D arrays) and the batch length (None: no array)."""
+        """The leaves' values (floats and 1-D arrays, or one float array) and the batch length (None: no array)."""
         if values is None:
             given = [leaf.data for leaf in self.leaves]
         elif isinstance(values, Mapping):
@@ -146,6 +149,11 @@ class Tape:
         elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence) and not hasattr(values, "__len__"):
             raise TypeError(f"tape.forward: values must be a sequence lined up with tape.leaves or a dict, "
                             f"got {type(values).__name__}")
+        elif getattr(values, "ndim", None) == 1 and getattr(values, "dtype", None) == "float64":
+            # one float per leaf, already numbers (nn's compiled step): no element to check
+            if len(values) != len(self.leaves):
+                raise ValueError(f"tape.forward: got {len(values)} values for {len(self.leaves)} leaves")
+            return values, None
         else:
             given = list(values)
             if len(given) != len(self.leaves):
@@ -189,6 +197,52 @@ class Tape:
         import html
 
         return f"<pre>{html.escape(str(self))}</pre>"
+
+
+def _merged_levels(ops: list, args: list, levels: list[int], graph_size: int) -> list[int]:
+    """Levels that put more nodes of one op in one numpy call: each node as late as its children allow,
+    if a call of its op and argument count runs there already (else at its own level).
+
+    A node's first level is the longest path from a leaf; two branches of unequal depth (a loss
+    written one way for positive logits, another for negative ones) then give calls of a few
+    nodes at neighbouring levels. Walking from the root down, a node may move up to just below its
+    earliest child, and only into a call that exists (the number of calls never grows).
+    """
+    n = len(ops)
+    # Plain ints throughout (an op's code, code * stride + level): ints are not tracked by the
+    # cycle collector, which would otherwise walk the whole graph again and again on a large tape.
+    codes: dict[tuple, int] = {}
+    key_of = [-1 if ops[i] is None else codes.setdefault((ops[i], len(args[i]), i < graph_size), len(codes))
+              for i in range(n)]
+    stride = max(levels, default=0) + 2
+    count: dict[int, int] = {}  # code * stride + level -> nodes there
+    for i, key in enumerate(key_of):
+        if key >= 0:
+            cell = key * stride + levels[i]
+            count[cell] = count.get(cell, 0) + 1
+    where: list[list[int]] = [[] for _ in codes]  # per code: the levels that have a call of it, sorted
+    for cell in sorted(count, key=lambda cell: cell % stride):
+        where[cell // stride].append(cell % stride)
+    levels = list(levels)
+    latest = [stride] * n  # the level just below the node's earliest child (stride: no child)
+    for i in range(n - 1, -1, -1):
+        key = key_of[i]
+        if key < 0:
+            continue
+        level, limit = levels[i], latest[i]
+        if level < limit < stride:
+            sorted_levels = where[key]
+            best = sorted_levels[bisect.bisect_right(sorted_levels, limit) - 1]
+            if best > level:  # the latest call of this op that the node can join
+                count[key * stride + level] -= 1
+                if not count[key * stride + level]:
+                    del sorted_levels[bisect.bisect_left(sorted_levels, level)]
+                count[key * stride + best] += 1
+                levels[i] = level = best
+        for j in args[i]:
+            if j < n and latest[j] > level - 1:
+                latest[j] = level - 1
+    return levels
 
 
 def _walk_from(starts: list[Value], seen: set) -> list[Value]:

@@ -1,11 +1,15 @@
 """The tape's numpy replay: the nodes of one op at one level as one numpy call, over a whole batch.
 
-Slots are renumbered so each call's outputs are one contiguous block (leaves, then constants,
-then the calls level by level): a call gathers its arguments with one fancy index, runs the
-op's numpy form and writes one slice. Backward runs the calls in reverse, multiplying the
-op's numpy partials by the block's adjoints and scattering them onto the argument slots; a
-slot used twice by one call (``x * x``, a shared weight) is summed first (sort + reduceat).
-An op without numpy forms runs its float rules once per element, with the same result.
+Slots are renumbered so each call's outputs are one contiguous block (constants, then leaves,
+then the calls level by level): a call reads its arguments (a slice where they are
+contiguous, else one fancy index), runs the op's numpy form and writes one slice. Backward
+runs the calls in reverse, multiplying the op's numpy partials by the block's adjoints and
+adding them onto the argument slots; slots that recur (``x * x``, a weight shared by every
+sample) are summed first, by one ``bincount`` (one sample) or ``reduceat`` (a batch) per call.
+A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``) takes all of a call's
+arguments as one array, argument-major, so a 34-input dot over 1,600 nodes is a few numpy
+calls, not 34 of each. An op without numpy forms runs its float rules once per element, with
+the same result.
 """
 
 from __future__ import annotations
@@ -21,40 +25,72 @@ from .value import as_number
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 
 
-class _Call:
-    """One numpy call: an op over the output slots [start, stop), reading argument p from ``rows[p]``.
+def _reader(r: np.ndarray):
+    """How to read the slots r: a slice when they are consecutive (a view, no copy), else the index array."""
+    if len(r) == 1 or (r[-1] - r[0] == len(r) - 1 and (np.diff(r) == 1).all()):
+        return slice(int(r[0]), int(r[0]) + len(r))
+    return r
 
-    A call of one node reads and writes plain rows (an int index: a view, no copy); a wider one
-    gathers with an index array. Per input: whether it feeds any node (constants take no
-    adjoint) and whether one slot appears twice (then contributions are summed before adding).
+
+class _Scatter:
+    """Adds contributions (one per target, in order) onto the adjoint rows of the slots ``targets``.
+
+    Distinct targets take one (fancy or sliced) ``+=``; recurring ones are summed per slot first,
+    in their order, by ``bincount`` for one sample or ``reduceat`` over a batch.
     """
 
-    __slots__ = ("op", "start", "stop", "out", "rows", "inputs", "nodes", "adjoint", "scatter")
+    __slots__ = ("target", "unique", "inverse", "order", "starts")
+
+    def __init__(self, targets: np.ndarray) -> None:
+        order = np.argsort(targets, kind="stable")
+        ordered = targets[order]
+        first = np.ones(len(ordered), dtype=bool)
+        first[1:] = ordered[1:] != ordered[:-1]
+        if first.all():
+            self.target, self.unique = _reader(targets), True
+            self.inverse = self.order = self.starts = None
+        else:
+            self.unique = False
+            self.starts = np.flatnonzero(first)
+            self.target = ordered[self.starts]
+            self.inverse = np.empty_like(order)  # each target's position among the distinct ones
+            self.inverse[order] = np.cumsum(first) - 1
+            self.order = order
+
+    def add(self, adj: np.ndarray, contribution: np.ndarray) -> None:
+        if self.unique:
+            adj[self.target] += contribution
+        elif adj.ndim == 1:
+            adj[self.target] += np.bincount(self.inverse, contribution.ravel(), len(self.target))
+        else:
+            adj[self.target] += np.add.reduceat(contribution[self.order], self.starts, axis=0)
+
+
+class _Call:
+    """One numpy call: an op over the output slots [start, stop), its arguments from ``index`` (args, nodes).
+
+    A stacked form reads every argument with one fancy index; another form reads each argument
+    row as a slice or an index array. Backward scatters the whole call's inputs at once (stacked)
+    or input by input, skipping inputs that are constants in every node (they take no adjoint).
+    """
+
+    __slots__ = ("op", "start", "stop", "out", "nodes", "index", "rows", "inputs", "adjoint", "stacked",
+                 "partials_stacked", "scatter", "width")
 
     def __init__(self, op, start: int, nodes: list[int], args: np.ndarray, adjoint: bool, n_constants: int) -> None:
         self.op, self.start, self.stop, self.nodes = op, start, start + len(nodes), nodes
-        single = len(nodes) == 1
-        self.out = start if single else slice(start, start + len(nodes))
-        self.rows = [int(r[0]) if single else r for r in args]
+        self.out = slice(start, self.stop)
+        self.width = len(nodes)
         self.inputs = args.shape[0] if op.arity is None else op.arity
         self.adjoint = adjoint
-        self.scatter = []  # per input: None (only constants) or (target, order, starts) with order None if unique
-        for r in self.rows[: self.inputs]:
-            if single:
-                self.scatter.append(None if r < n_constants else (r, None, None))
-                continue
-            if (r < n_constants).all():
-                self.scatter.append(None)
-                continue
-            order = np.argsort(r, kind="stable")
-            ordered = r[order]
-            first = np.ones(len(ordered), dtype=bool)
-            first[1:] = ordered[1:] != ordered[:-1]
-            if first.all():
-                self.scatter.append((r, None, None))
-            else:
-                starts = np.flatnonzero(first)
-                self.scatter.append((ordered[starts], order, starts))
+        self.stacked = getattr(op.numpy_forward, "stacked", False)
+        self.partials_stacked = getattr(op.numpy_partials, "stacked", False)
+        self.index = args
+        self.rows = None if self.stacked else [_reader(r) for r in args]
+        if self.partials_stacked:  # one scatter for every input of every node, argument-major
+            self.scatter = _Scatter(args[: self.inputs].ravel())
+        else:  # per input: None (a constant in every node of the call) or its scatter
+            self.scatter = [None if (r < n_constants).all() else _Scatter(r) for r in args[: self.inputs]]
 
 
 class NumpyPlan:
@@ -79,6 +115,8 @@ class NumpyPlan:
                 new[i] = position
                 position += 1
         self.size, self.new = position, new
+        self.leaf_rows = slice(c, c + len(tape.leaf_slots))
+        self.constants = np.array(tape.constants, dtype=float)
         self.calls = []
         for key in keys:
             nodes = groups[key]
@@ -93,22 +131,33 @@ class NumpyPlan:
             for symbol in {g[1] for g in guards}
         }
 
-    def forward(self, leaf_values: list, batch: int | None) -> tuple:
-        shape = (self.size,) if batch is None else (self.size, batch)
-        vals = np.empty(shape)
-        c = len(self.tape.constants)
-        vals[:c] = np.array(self.tape.constants).reshape(-1, *([1] if batch is not None else []))
-        for k, v in enumerate(leaf_values):  # an array fills a row; a float is shared by every sample
-            vals[c + k] = v
+    def forward(self, leaf_values, batch: int | None) -> tuple:
+        c = len(self.constants)
+        if batch is None:
+            vals = np.empty(self.size)
+            vals[:c] = self.constants
+            vals[self.leaf_rows] = leaf_values  # floats (or a 1-D array of them): one conversion
+        else:
+            vals = np.empty((self.size, batch))
+            vals[:c] = self.constants[:, None]
+            for k, v in enumerate(leaf_values, c):  # an array fills a row; a float is shared by every sample
+                vals[k] = v
         gathered = []
         with np.errstate(all="ignore"):  # inf and nan propagate silently, as in float arithmetic
             for call in self.calls:
-                a = [vals[r] for r in call.rows]
                 form = call.op.numpy_forward
-                try:
-                    out = form(*a) if form is not None else _each_forward(self.tape, call, a, batch)
-                except (ArithmeticError, ValueError):  # the float rule, element by element, names the culprit
-                    out = _each_forward(self.tape, call, a, batch)
+                if call.stacked:
+                    a = vals[call.index]
+                    try:
+                        out = form(a)
+                    except (ArithmeticError, ValueError):
+                        out = _each_forward(self.tape, call, a, batch)
+                else:
+                    a = [vals[r] for r in call.rows]
+                    try:
+                        out = form(*a) if form is not None else _each_forward(self.tape, call, a, batch)
+                    except (ArithmeticError, ValueError):  # the float rule, element by element, names the culprit
+                        out = _each_forward(self.tape, call, a, batch)
                 vals[call.out] = out
                 gathered.append(a)
         return vals, gathered
@@ -141,6 +190,11 @@ class NumpyPlan:
                     continue
                 upstream, out = adj[call.out], vals[call.out]
                 form = call.op.numpy_partials
+                if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
+                    local = form(out, a if call.stacked else np.array(a))
+                    contribution = np.broadcast_to(np.multiply(local, upstream), a[: call.inputs].shape)
+                    call.scatter.add(adj, contribution.reshape(-1, *contribution.shape[2:]))
+                    continue
                 local = form(out, *a) if form is not None else None
                 if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
                     local = _each_partials(self.tape, call, out, a)
@@ -149,22 +203,19 @@ class NumpyPlan:
                         continue
                     # d is 1.0 for sums: the product would give the same numbers, one call later
                     contribution = upstream if d.__class__ is float and d == 1.0 else d * upstream
-                    target, order, starts = scatter
-                    if order is None:
-                        adj[target] += contribution
-                    else:
-                        adj[target] += np.add.reduceat(np.broadcast_to(contribution, out.shape)[order], starts, axis=0)
-        c = len(self.tape.constants)
-        rows = adj[c:c + len(self.tape.leaf_slots)]
-        return [float(r) for r in rows] if batch is None else list(rows)
+                    if np.shape(contribution) != upstream.shape:
+                        contribution = np.broadcast_to(contribution, upstream.shape)
+                    scatter.add(adj, contribution)
+        rows = adj[self.leaf_rows]
+        return rows.tolist() if batch is None else list(rows)
 
 
-def _elements(a: list) -> list:
+def _elements(a) -> list:
     """The call's arguments per element (node-major, then sample), as lists of floats."""
     return np.array(a).reshape(len(a), -1).T.tolist()
 
 
-def _each_forward(tape, call: _Call, a: np.ndarray, batch: int | None) -> np.ndarray:
+def _each_forward(tape, call: _Call, a, batch: int | None) -> np.ndarray:
     """The op's float forward on every element: exact, and the interpreter's error with the node and sample."""
     forward, name = call.op.forward, call.op.name
     out = []
@@ -179,7 +230,7 @@ def _each_forward(tape, call: _Call, a: np.ndarray, batch: int | None) -> np.nda
     return np.array(out).reshape(np.shape(a[0]))
 
 
-def _each_partials(tape, call: _Call, out: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _each_partials(tape, call: _Call, out: np.ndarray, a) -> list:
     """The op's float partials on every element, stacked as (inputs, *shape)."""
     partials, name = call.op.partials, call.op.name
     rows = []

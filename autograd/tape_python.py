@@ -57,6 +57,8 @@ class PythonPlan:
     def forward(self, leaf_values: list, batch) -> list:
         tape = self.tape
         vals = [0.0] * self.size
+        if hasattr(leaf_values, "tolist"):  # one float array: Python floats, so the float rules raise as eagerly
+            leaf_values = leaf_values.tolist()
         for i, v in zip(tape.leaf_slots, leaf_values):
             vals[i] = v
         vals[len(tape.nodes):] = tape.constants

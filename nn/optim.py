@@ -70,6 +70,10 @@ class Optimizer(abc.ABC):
             p.grad = 0.0
 
     def _grads(self) -> list[float]:
+        grads = [p.grad for p in self.params]
+        total = sum(grads) if all(g.__class__ is float for g in grads) else None
+        if total is not None and math.isfinite(total):  # a sum of floats is finite only if every one is
+            return grads
         grads = []
         for i, p in enumerate(self.params):
             g = p.grad
@@ -88,7 +92,7 @@ class Optimizer(abc.ABC):
         grads = self._grads()
         lr = self.lr
         new_data, commit_state = self._update(grads, lr)
-        for i, value in enumerate(new_data):
+        for i, value in enumerate(() if math.isfinite(sum(new_data)) else new_data):  # find the culprit
             if not math.isfinite(value):
                 raise ValueError(
                     f"{type(self).__name__}.step: the update would make {_param_name(self.params[i], i)} "

@@ -130,23 +130,34 @@ class _CompiledStep:
                 total = total + dot([u for row in probes for u in row], [o for row in outs for o in row])
         self.tape = tape = scope.compile(total)
         index = {leaf: k for k, leaf in enumerate(tape.leaves)}
-        # Where each batch number goes in the list of leaf values (a leaf the loss does not reach is absent).
-        self.x_slots = [(index[leaf], i, j) for i, x in enumerate(xs) for j, leaf in enumerate(x) if leaf in index]
-        self.t_slots = [(index[leaf], i, j) for i, t in enumerate(ts) for j, leaf in enumerate(t) if leaf in index]
-        self.p_slots = [(p, index.get(p)) for p in {id(p): p for p in params}.values()]
+        # The leaf values as one float array: the fixed leaves' numbers (probes, ...) once, then per
+        # step the parameters' numbers and the batch's, each written by one fancy index.
+        self.values = np.array([leaf.data for leaf in tape.leaves], dtype=float)
+        x = [(index[leaf], i * len(row) + j) for i, row in enumerate(xs) for j, leaf in enumerate(row) if leaf in index]
+        t = [(index[leaf], i * len(row) + j) for i, row in enumerate(ts) for j, leaf in enumerate(row) if leaf in index]
+        self.x_at, self.x_from = (np.array(v, dtype=np.intp) for v in zip(*x)) if x else (_NONE, _NONE)
+        self.t_at, self.t_from = (np.array(v, dtype=np.intp) for v in zip(*t)) if t else (_NONE, _NONE)
+        self.params = list({id(p): p for p in params}.values())
+        self.reached = [p for p in self.params if p in index]  # the parameters the loss reaches: leaves
+        self.p_at = np.array([index[p] for p in self.reached], dtype=np.intp)
+        self.position = {id(p): index.get(p, -1) for p in self.params}  # -1: not reached, gradient 0
         self.out_slots = [[index[u] for u in row] for row in probes] if outputs else []
+        self.optimized, self.optimized_at = None, []  # the optimizer's parameters and their gradients' positions
         self.single = bool(preds) and isinstance(preds[0], Value)
 
-    def gradients(self, rows, targets) -> tuple[float, dict, list]:
-        """The loss on this batch, {parameter: gradient} and the outputs, from the parameters' current numbers."""
-        values = [leaf.data for leaf in self.tape.leaves]
-        for k, i, j in self.x_slots:
-            values[k] = rows[i][j]
-        for k, i, j in self.t_slots:
-            values[k] = targets[i][j]
+    def gradients(self, rows, targets) -> tuple[float, list, list]:
+        """The loss on this batch, every leaf's gradient (then a 0.0) and the outputs, at the parameters' numbers."""
+        values = self.values.copy()
+        values[self.p_at] = [p.data for p in self.reached]
+        values[self.x_at] = np.asarray(rows, dtype=float).ravel()[self.x_from]
+        values[self.t_at] = np.asarray(targets, dtype=float).ravel()[self.t_from]
         value, grads = self.tape.value_and_grad(values)
         outputs = [grads[row[0]] if self.single else [grads[k] for k in row] for row in self.out_slots]
-        return value, {p: (0.0 if k is None else grads[k]) for p, k in self.p_slots}, outputs
+        grads.append(0.0)  # the gradient of a parameter the loss does not reach (position -1)
+        return value, grads, outputs
+
+
+_NONE = np.zeros(0, dtype=np.intp)
 
 
 def _compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, optimizer, l1, l2, outputs: bool):
@@ -159,15 +170,21 @@ def _compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, o
         value, grads, out = step.gradients(rows, targets)
     except (DomainError, GuardError):
         return None
-    if not (math.isfinite(value) and math.isfinite(sum(g * g for g in grads.values()))):
-        return None
-    for p in optimizer.params:
-        p.grad = grads.get(p, 0.0)
-    for p, g in grads.items():
-        p.grad = g
+    if step.optimized is not optimizer.params:  # where the optimizer's parameters' gradients are
+        step.optimized = optimizer.params
+        step.optimized_at = [step.position.get(id(p), -1) for p in optimizer.params]
+    mine = [grads[k] for k in step.optimized_at]
     squares = 0.0
-    for p in optimizer.params:
-        squares += p.grad * p.grad
+    for g in mine:
+        squares += g * g
+    theirs = [grads[k] for k in step.position.values()]
+    # a sum of floats is finite only if every one is (an overflowing sum sends the step to eager)
+    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(sum(theirs))):
+        return None
+    for p, g in zip(step.params, theirs):
+        p.grad = g
+    for p, g in zip(optimizer.params, mine):
+        p.grad = g
     try:
         optimizer.step()
     except ValueError as exc:

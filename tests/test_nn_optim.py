@@ -186,3 +186,14 @@ def test_ctrl_c_during_the_writes_waits_until_every_one_is_done(make):
     assert opt.steps == twin.steps == 1
     state = [name for name in ("velocity", "m", "v") if hasattr(opt, name)]
     assert [getattr(opt, name) for name in state] == [getattr(twin, name) for name in state]
+
+
+def test_finite_gradients_and_values_whose_sum_overflows_still_step_and_opposite_infinities_are_refused():
+    # step() first checks a sum; a sum that overflows must not refuse finite numbers
+    ps = [_param(1.7e308, -1e308), _param(1.7e308, -1e308)]
+    nn.SGD(ps, lr=1e-10).step()
+    assert [p.data for p in ps] == [1.7e308 + 1e-10 * 1e308] * 2
+    ps = [_param(1.0, float("inf"), "a"), _param(2.0, float("-inf"), "b")]
+    with pytest.raises(ValueError, match=r"gradient of parameter 0 \('a'\) is inf; nothing was updated"):
+        nn.Adam(ps, lr=0.1).step()
+    assert [p.data for p in ps] == [1.0, 2.0]

@@ -264,6 +264,18 @@ def test_a_flipped_comparison_raises_naming_it_and_its_line(path):
         tape.forward([-1.0], path=path)
 
 
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("zero", [0, np.int64(0), np.float32(0.0), 0.0], ids=["int", "np.int64", "np.float32", "float"])
+def test_a_guard_against_an_int_or_a_numpy_number_compiles_and_is_checked(zero, path):
+    x = Value(2.0, label="x")
+    with autograd.record() as rec:
+        y = x * 3.0 if x > zero else -x
+    tape = rec.compile(y)
+    assert tape.forward([5.0], path=path) == 15.0 and tape.backward() == [3.0]
+    with pytest.raises(GuardError, match=r"x > 0\.0 was True when recorded .* False \(x = -1\.0\)"):
+        tape.forward([-1.0], path=path)
+
+
 def test_a_record_scope_guards_a_batch_and_names_the_flipping_sample():
     x = Value(0.5, label="x")
     with autograd.record() as rec:
@@ -334,3 +346,33 @@ def test_a_long_tape_prints_shortened():
     text = str(autograd.compile(y))
     assert re.search(r"^\.\.\. \d+ more$", text, flags=re.M)
     assert len(text.splitlines()) < 250
+
+
+# --- scheduling and leaf values as one array ---
+@pytest.mark.parametrize("path", PATHS)
+def test_branches_of_unequal_depth_share_one_numpy_call_per_op(path):
+    xs = [Value(0.1 * (i + 1), label=f"x{i}") for i in range(6)]
+    # exp of a leaf for even samples (level 1), exp of -x for odd ones (level 2), as a stable loss branches
+    terms = [(x if i % 2 == 0 else -x).exp() for i, x in enumerate(xs)]
+    tape = autograd.compile(autograd.sum(terms))
+    assert tape.calls == 3  # neg, exp (all six in one call), the sum
+    values = [0.3, -0.2, 0.5, 1.5, -2.0, 0.0]
+    fresh = [Value(v) for v in values]
+    expected_root = autograd.sum([(x if i % 2 == 0 else -x).exp() for i, x in enumerate(fresh)])
+    expected = backprop(expected_root)
+    value, grads = tape.value_and_grad({x: v for x, v in zip(xs, values)}, path=path)
+    _close(value, expected_root.data)
+    _close([grads[tape.index(x)] for x in xs], [expected[x] for x in fresh])
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_one_float_array_lined_up_with_the_leaves_replays_as_a_list_of_floats(path):
+    x, y = Value(0.5, label="x"), Value(2.0, label="y")
+    tape = autograd.compile((x * y).log() + y)
+    as_list = tape.value_and_grad([0.25, 3.0], path=path)
+    as_array = tape.value_and_grad(np.array([0.25, 3.0]), path=path)
+    assert as_array == as_list and all(type(g) is float for g in as_array[1])
+    with pytest.raises(ValueError, match="got 3 values for 2 leaves"):
+        tape.forward(np.array([1.0, 2.0, 3.0]), path=path)
+    with pytest.raises(DomainError, match=r"log: input must be > 0, got -3\.0 \(tape node"):
+        tape.forward(np.array([-1.0, 3.0]), path=path)
