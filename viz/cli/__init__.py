@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from autograd import DomainError
-from autograd.expression import ExpressionError
 
 from .common import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, UsageError, WriteError
+from .formula import ExpressionError
 
 BAD_INPUT = (UsageError, ExpressionError, DomainError, ValueError, TypeError, ArithmeticError)
 FORMULA_COMMANDS = ("graph", "gradcheck")

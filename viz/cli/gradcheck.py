@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from autograd.expression import parse
-
 from .common import UsageError, add_expression_arguments, assignments
+from .formula import parse
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:

@@ -12,10 +12,9 @@ FORMATS = ("svg", "png", "pdf")
 
 def cmd_graph(args: argparse.Namespace) -> int:
     """Print each input's gradient and write the graph (and, with --steps, the step-through frames)."""
-    from autograd.expression import parse
-
     from ..graph import draw_graph
     from ..player import step_through
+    from .formula import parse
 
     expression = parse(args.expression)
     leaves = expression.bind(assignments(args.values))
