@@ -12,8 +12,8 @@ from .functions import FUNCTIONS, dot, function_of, register_op, sum
 from .gradcheck_function import gradcheck
 from .gradcheck_nodes import check_graph, check_op, check_ops
 from .gradcheck_report import CheckReport, CheckRow, GradcheckError
-from .mode import enable_grad, is_grad_enabled, no_grad
 from .ops import OPS, DomainError, Op, get_op
+from .switches import enable_grad, is_grad_enabled, no_grad
 from .tape import Tape, compile
 from .tape_guards import GuardError, record
 from .value import Value, apply, as_number

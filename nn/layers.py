@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from autograd import OPS, Value, apply, dot
 
-from ._checks import choice, integer, real
+from ._arguments import choice, integer, real
 from .init import INITS, Seed, draw_weights, make_rng
 from .module import Module
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from autograd import Value
 
 from . import io
-from ._checks import real
+from ._arguments import real
 from ._interrupts import sigint_deferred
 
 # Module classes by name, so a model file (which stores the class name) can be rebuilt.

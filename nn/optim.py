@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from autograd import Value
 
-from ._checks import non_negative, positive, real
+from ._arguments import non_negative, positive, real
 from ._interrupts import sigint_deferred
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from autograd import DomainError, GuardError, Value, backprop, dot, enable_grad, no_grad, record
 
 from . import losses
-from ._checks import fraction, integer, non_negative
+from ._arguments import fraction, integer, non_negative
 from ._gc import gc_paused
 from ._interrupts import CtrlC
 from .data_checks import check_dataset, check_inputs
