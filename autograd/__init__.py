@@ -7,13 +7,13 @@ Every op of the table that is not an operator is also a free function here (``au
 
 from .anomaly import AnomalyError, detect_anomaly
 from .engine import backprop, topological_order
-from .funccheck import gradcheck
 from .functional import grad, value_and_grad
 from .functions import FUNCTIONS, dot, function_of, register_op, sum
-from .mode import enable_grad, is_grad_enabled, no_grad
-from .nodecheck import check_graph, check_op, check_ops
+from .gradcheck_function import gradcheck
+from .gradcheck_nodes import check_graph, check_op, check_ops
+from .gradcheck_report import CheckReport, CheckRow, GradcheckError
 from .ops import OPS, DomainError, Op, get_op
-from .report import CheckReport, CheckRow, GradcheckError
+from .switches import enable_grad, is_grad_enabled, no_grad
 from .tape import Tape, compile
 from .tape_guards import GuardError, record
 from .value import Value, apply, as_number

@@ -7,7 +7,7 @@ import sys
 import threading
 from contextlib import ContextDecorator
 
-from .mode import STATE, set_mode
+from .switches import STATE, set_mode
 
 # Frames of the project's own packages are skipped when naming where a node was made, so a
 # graph built by nn (a layer's weighted sum) is attributed to the user's line that called it.

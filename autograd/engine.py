@@ -6,8 +6,8 @@ import math
 from collections.abc import Callable
 from contextlib import nullcontext
 
-from .mode import STATE, enable_grad
 from .ops import DomainError
+from .switches import STATE, enable_grad
 from .value import Value, numbers_of
 
 Step = Callable[[Value, object, tuple, tuple], None]

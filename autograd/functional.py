@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .engine import backprop
-from .mode import enable_grad
+from .switches import enable_grad
 from .value import Value
 
 

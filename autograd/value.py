@@ -6,8 +6,8 @@ import math
 import numbers
 
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
-from .mode import STATE
 from .ops import OPS, DomainError, Op
+from .switches import STATE
 from .tape_guards import LOG as _GUARDS
 from .tape_guards import note as _note
 

@@ -17,7 +17,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import integer, non_negative, real
+from ._arguments import integer, non_negative, real
 
 
 def _rng(seed) -> np.random.Generator:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._checks import integer, non_negative
+from ._arguments import integer, non_negative
 from .module import Module
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import random
 
-from ._checks import choice, integer
+from ._arguments import choice, integer
 
 INITS = ("uniform", "xavier", "he")
 

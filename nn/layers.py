@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from autograd import OPS, Value, apply, dot
 
-from ._checks import choice, integer, real
+from ._arguments import choice, integer, real
 from .init import INITS, Seed, draw_weights, make_rng
 from .labels import bias_label, input_label, output_label, sum_label, weight_label
 from .module import Module

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import choice
+from ._arguments import choice
 
 Metric = Callable[[np.ndarray, np.ndarray], float]
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from autograd import Value
 
 from . import io
-from ._checks import real
-from ._guards import sigint_deferred
+from ._arguments import real
+from ._interrupts import sigint_deferred
 
 # Module classes by name, so a model file (which stores the class name) can be rebuilt.
 REGISTRY: dict[str, type[Module]] = {}

@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from autograd import Value
 
-from ._checks import non_negative, positive, real
-from ._guards import sigint_deferred
+from ._arguments import non_negative, positive, real
+from ._interrupts import sigint_deferred
 
 
 def _param_name(p: Value, i: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ._checks import integer, non_negative, positive
+from ._arguments import integer, non_negative, positive
 
 
 class Schedule:

@@ -16,9 +16,10 @@ import numpy as np
 from autograd import DomainError, GuardError, Value, backprop, dot, enable_grad, no_grad, record
 
 from . import losses
-from ._checks import fraction, integer, non_negative
-from ._guards import CtrlC, gc_paused
-from .dataset import check_dataset, check_inputs
+from ._arguments import fraction, integer, non_negative
+from ._gc import gc_paused
+from ._interrupts import CtrlC
+from .data_checks import check_dataset, check_inputs
 from .datasets import train_val_split
 from .history import EarlyStopping, History
 from .metrics import Metric, get_metric

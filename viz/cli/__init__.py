@@ -1,4 +1,7 @@
-"""The `chainrule` command: train a model, draw an expression's graph, check its gradients."""
+"""The `chainrule` command: its parser, and main, which turns every error into one line and an exit status.
+
+One module per subcommand: `train`, `graph`, `gradcheck`; `common` holds what they share.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +14,14 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from autograd import DomainError
-from autograd.expression import ExpressionError, parse
 
-from .cli_common import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, UsageError, WriteError, assignments
+from .common import EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED, UsageError, WriteError
+from .formula import ExpressionError
 
 BAD_INPUT = (UsageError, ExpressionError, DomainError, ValueError, TypeError, ArithmeticError)
 FORMULA_COMMANDS = ("graph", "gradcheck")
 _OPTION = re.compile(r"--[A-Za-z][A-Za-z0-9-]*(=.*)?", re.DOTALL)
 _MARK = "\0"  # no command-line argument can hold a NUL character: it marks what _protect_formula wrapped
-DASH_HELP = ("An expression may start with '-' (\"-x*y\"); after '--' every argument is the expression or "
-             "a value, so options go before it.")
 
 EXAMPLES = {
     "train": "chainrule train                       # micrograd's demo: moons, MLP(2,[16,16,1]), hinge, SGD\n"
@@ -29,29 +30,6 @@ EXAMPLES = {
              'chainrule graph "x*x + x" x=3 --format png --steps frames/',
     "gradcheck": 'chainrule gradcheck "x**3 / (1 + exp(-y))" x=1.5 y=0.2',
 }
-
-
-def cmd_gradcheck(args: argparse.Namespace) -> int:
-    """Print the gradient-check table of an expression; 0 when it passes, 1 when it does not."""
-    from autograd import gradcheck
-
-    expression = parse(args.expression)
-    leaves = expression.bind(assignments(args.values))
-    if not leaves:
-        raise UsageError(f"{args.expression!r} has no variables: there is no gradient to check")
-    report = gradcheck(expression, leaves, eps=args.eps, raise_exception=False)
-    print(f"{args.expression} at {', '.join(f'{v.label}={v.data:g}' for v in leaves)}")
-    print(report)
-    return 0 if report.passed else 1
-
-
-def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
-    from autograd import FUNCTIONS
-
-    parser.add_argument("expression", help="a formula: numbers, names, + - * / **, unary minus and the functions "
-                        f"{' '.join(FUNCTIONS)}; constants pi, e; a formula "
-                        "without variables is a one-node graph. " + DASH_HELP)
-    parser.add_argument("values", nargs="*", metavar="name=value", help="one value per variable")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,20 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,graph,gradcheck}")
-    from .cli_graph import add_graph_parser
-    from .cli_train import add_train_parser
+    from .gradcheck import add_gradcheck_parser
+    from .graph import add_graph_parser
+    from .train import add_train_parser
 
     add_train_parser(sub, EXAMPLES["train"])
-    add_graph_parser(sub, EXAMPLES["graph"], _add_expression_arguments)
-    check = sub.add_parser(
-        "gradcheck", help="compare an expression's gradients with central differences",
-        description="Evaluate the expression, run backward, and compare every input's gradient with a central "
-                    "difference in float64. Exit status 0 when all agree, 1 when one does not, 2 for bad input.",
-        epilog="example:\n  " + EXAMPLES["gradcheck"], formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_expression_arguments(check)
-    check.add_argument("--eps", type=float, default=1e-6, help="the finite-difference step (default 1e-6)")
-    check.set_defaults(run=cmd_gradcheck)
+    add_graph_parser(sub, EXAMPLES["graph"])
+    add_gradcheck_parser(sub, EXAMPLES["gradcheck"])
     return parser
 
 
@@ -155,7 +126,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         message, status = f"error: {type(exc).__name__}: {_one_line(exc)}", EXIT_FAULT
     print(f"{prog}: {message}", file=sys.stderr)
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,8 +7,8 @@ import random
 from collections.abc import Iterable
 
 from .engine import topological_order
+from .gradcheck_report import FAIL, KINK, CheckReport, CheckRow, verdict
 from .ops import OPS, DomainError, Op
-from .report import FAIL, KINK, CheckReport, CheckRow, verdict
 from .value import Value, numbers_of
 
 

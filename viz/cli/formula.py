@@ -1,4 +1,5 @@
-"""Formulas as text ("tanh(w*x + b)") turned into functions over Values, through an ast whitelist.
+"""The command line's formulas: text ("tanh(w*x + b)") turned into functions over Values, through an ast
+whitelist.
 
 The errors, each one line: parse raises ExpressionError (TypeError for a text that is not a str);
 bind raises ExpressionError; evaluating raises ExpressionError or the engine's DomainError.
@@ -12,17 +13,15 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import functions as F
-from .ops import get_op
-from .value import Value, as_number
+# The functions a formula may call are the op table's: autograd.FUNCTIONS itself (not a copy), so an op
+# registered later (autograd.register_op) is callable in a formula too.
+from autograd import FUNCTIONS, Value, as_number, get_op
 
 
 class ExpressionError(ValueError):
     """A formula that cannot be read or evaluated: the message is one line, for a command line."""
 
 
-# The functions a formula may call are the op table's (autograd.FUNCTIONS, user ops included).
-FUNCTIONS = F.FUNCTIONS
 CONSTANTS = {"pi": math.pi, "e": math.e}
 # How deeply a formula may nest: each operator, call or unary minus is one level, so a sum a+b+c+...
 # of n terms is n levels. 200 is Python's own limit on nested parentheses; checked by a loop right

@@ -7,7 +7,7 @@ import pytest
 from oracle import close
 
 from autograd import DomainError, Value, gradcheck
-from autograd.expression import MAX_DEPTH, ExpressionError, parse
+from viz.cli.formula import MAX_DEPTH, ExpressionError, parse
 
 
 def test_variables_in_order_and_evaluation_with_backward():

@@ -6,8 +6,8 @@ import inspect
 from collections.abc import Callable, Sequence
 
 from .engine import backprop, topological_order
+from .gradcheck_report import KINK, CheckReport, CheckRow, verdict
 from .ops import DomainError
-from .report import KINK, CheckReport, CheckRow, verdict
 from .value import Value, as_number, numbers_of
 
 

@@ -1,29 +1,11 @@
-"""nn._guards: the garbage collector paused for a step, Ctrl-C as a request to stop, Ctrl-C held back during writes."""
+"""nn._interrupts: Ctrl-C as a request to stop, Ctrl-C held back during writes."""
 
-import gc
 import signal
 import threading
 
 import pytest
 
-from nn._guards import CtrlC, gc_paused, sigint_deferred
-
-
-def test_gc_paused_restores_the_collector_state():
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()  # it was off before: it stays off
-    finally:
-        gc.enable()
-    with pytest.raises(RuntimeError), gc_paused():
-        raise RuntimeError
-    assert gc.isenabled()
+from nn._interrupts import CtrlC, sigint_deferred
 
 
 def test_first_ctrl_c_asks_to_stop_second_interrupts():

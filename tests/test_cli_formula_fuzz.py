@@ -12,7 +12,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from autograd import DomainError, Value
-from autograd.expression import MAX_DEPTH, ExpressionError, parse
+from viz.cli.formula import MAX_DEPTH, ExpressionError, parse
 
 VALUES = {"x": 0.7, "y": -1.3, "w": 2.0}
 TOKENS = [

@@ -5,17 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cli_common import UsageError, assignments, writable_path, writing
+from .common import UsageError, add_expression_arguments, assignments, writable_path, writing
 
 FORMATS = ("svg", "png", "pdf")
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
     """Print each input's gradient and write the graph (and, with --steps, the step-through frames)."""
-    from autograd.expression import parse
-
-    from .graph import draw_graph
-    from .player import step_through
+    from ..graph import draw_graph
+    from ..player import step_through
+    from .formula import parse
 
     expression = parse(args.expression)
     leaves = expression.bind(assignments(args.values))
@@ -49,7 +48,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_graph_parser(sub, example: str, add_expression_arguments) -> None:
+def add_graph_parser(sub: argparse._SubParsersAction, example: str) -> None:
     """Register the `graph` subcommand."""
     graph = sub.add_parser(
         "graph", help="draw an expression's computation graph with its gradients",

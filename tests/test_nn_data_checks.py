@@ -1,9 +1,9 @@
-"""nn.dataset: checking (X, y) before training."""
+"""nn.data_checks: checking (X, y) before training."""
 
 import numpy as np
 import pytest
 
-from nn.dataset import check_dataset, check_inputs
+from nn.data_checks import check_dataset, check_inputs
 
 
 def test_lists_and_arrays_become_arrays():

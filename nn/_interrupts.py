@@ -1,29 +1,11 @@
-"""Guards around training: the garbage collector paused, Ctrl-C as a clean stop, Ctrl-C held back during writes."""
+"""Ctrl-C during training: a first one as a clean stop after the step, and Ctrl-C held back during writes."""
 
 from __future__ import annotations
 
-import gc
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one training step.
-
-    The engine's graphs hold no reference cycles, so reference counting frees them; the cyclic
-    collector would only walk the step's hundreds of thousands of fresh nodes again and again,
-    which costs up to a third of a step. It runs as usual between steps.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class CtrlC:

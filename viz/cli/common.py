@@ -1,7 +1,9 @@
-"""What the `chainrule` subcommands share: the two kinds of error, name=value pairs, and output paths."""
+"""What the `chainrule` subcommands share: the two kinds of error, the formula arguments, name=value pairs, and
+output paths."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -12,12 +14,26 @@ from pathlib import Path
 EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED = 2, 1, 130
 
 
+DASH_HELP = ("An expression may start with '-' (\"-x*y\"); after '--' every argument is the expression or "
+             "a value, so options go before it.")
+
+
 class UsageError(Exception):
     """Bad input on the command line: printed as one line, exit status 2."""
 
 
 class WriteError(Exception):
     """A place that cannot be written (disk full, no permission, a directory in the way): one line, exit status 1."""
+
+
+def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of `graph` and `gradcheck`: the formula, then one name=value per variable."""
+    from autograd import FUNCTIONS
+
+    parser.add_argument("expression", help="a formula: numbers, names, + - * / **, unary minus and the functions "
+                        f"{' '.join(FUNCTIONS)}; constants pi, e; a formula "
+                        "without variables is a one-node graph. " + DASH_HELP)
+    parser.add_argument("values", nargs="*", metavar="name=value", help="one value per variable")
 
 
 def assignments(items: Sequence[str]) -> dict[str, str]:

@@ -1,0 +1,35 @@
+"""`chainrule gradcheck`: compare an expression's backward gradients with central differences."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import UsageError, add_expression_arguments, assignments
+from .formula import parse
+
+
+def cmd_gradcheck(args: argparse.Namespace) -> int:
+    """Print the gradient-check table of an expression; 0 when it passes, 1 when it does not."""
+    from autograd import gradcheck
+
+    expression = parse(args.expression)
+    leaves = expression.bind(assignments(args.values))
+    if not leaves:
+        raise UsageError(f"{args.expression!r} has no variables: there is no gradient to check")
+    report = gradcheck(expression, leaves, eps=args.eps, raise_exception=False)
+    print(f"{args.expression} at {', '.join(f'{v.label}={v.data:g}' for v in leaves)}")
+    print(report)
+    return 0 if report.passed else 1
+
+
+def add_gradcheck_parser(sub: argparse._SubParsersAction, example: str) -> None:
+    """Register the `gradcheck` subcommand."""
+    check = sub.add_parser(
+        "gradcheck", help="compare an expression's gradients with central differences",
+        description="Evaluate the expression, run backward, and compare every input's gradient with a central "
+                    "difference in float64. Exit status 0 when all agree, 1 when one does not, 2 for bad input.",
+        epilog="example:\n  " + example, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_expression_arguments(check)
+    check.add_argument("--eps", type=float, default=1e-6, help="the finite-difference step (default 1e-6)")
+    check.set_defaults(run=cmd_gradcheck)
