@@ -22,11 +22,11 @@ from .losses import (
 )
 from .module import Module
 from .optim import SGD, Adam, AdamW, Optimizer
-from .train import DivergedError, evaluate, fit, predict
+from .train import DivergedError, evaluate, fit, predict, steps_per_epoch
 
 __all__ = [
     "ACTIVATIONS", "GRAPHS", "LOSSES", "MLP", "SGD", "Adam", "AdamW", "DivergedError", "EarlyStopping", "History",
     "Layer", "Module", "Neuron", "Optimizer", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "datasets", "evaluate", "fit", "get_loss", "hinge", "init", "l1", "l2", "labels", "metrics", "mse",
-    "predict", "schedules", "softmax",
+    "predict", "schedules", "softmax", "steps_per_epoch",
 ]

@@ -141,12 +141,11 @@ def sine(n: int = 100, noise: float = 0.1, seed: int | None = None) -> tuple[np.
     return x.reshape(-1, 1), np.sin(x) + rng.normal(0.0, noise, n)
 
 
-def train_val_split(X, y, val: float = 0.2, seed: int | None = None) -> tuple[tuple, tuple]:
-    """((X_train, y_train), (X_val, y_val)): a random ``val`` fraction (or count) of the samples held out."""
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"train_val_split: X has {len(X)} samples but y has {len(y)}")
-    n = len(X)
+def split_sizes(n: int, val: float | int) -> tuple[int, int]:
+    """(training, validation) sample counts when ``val`` (a fraction or a count) of n is held out.
+
+    The one place that rounds: ``train_val_split`` and ``nn.steps_per_epoch`` both use it.
+    """
     if isinstance(val, numbers.Integral) and not isinstance(val, bool):
         n_val = int(val)
     else:
@@ -158,6 +157,16 @@ def train_val_split(X, y, val: float = 0.2, seed: int | None = None) -> tuple[tu
         raise ValueError(
             f"train_val_split: val={val!r} leaves {n_val} of {n} samples for validation; both parts need at least one"
         )
+    return n - n_val, n_val
+
+
+def train_val_split(X, y, val: float = 0.2, seed: int | None = None) -> tuple[tuple, tuple]:
+    """((X_train, y_train), (X_val, y_val)): a random ``val`` fraction (or count) of the samples held out."""
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"train_val_split: X has {len(X)} samples but y has {len(y)}")
+    n = len(X)
+    n_val = n - split_sizes(n, val)[0]
     order = _rng(seed).permutation(n)
     held, kept = order[:n_val], order[n_val:]
     return (X[kept], y[kept]), (X[held], y[held])

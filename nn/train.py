@@ -20,7 +20,7 @@ from ._arguments import fraction, integer, non_negative
 from ._gc import gc_paused
 from ._interrupts import CtrlC
 from .data_checks import check_dataset, check_inputs
-from .datasets import train_val_split
+from .datasets import split_sizes, train_val_split
 from .history import EarlyStopping, History
 from .metrics import Metric, get_metric
 from .module import Module
@@ -74,6 +74,28 @@ def _objective(loss_fn, preds, targets, params, l1: float, l2: float) -> Value:
     return total
 
 
+def _batch_size(n: int, batch_size: int | None) -> int:
+    """The samples per step fit uses for n training samples (None: all of them)."""
+    return n if batch_size is None or batch_size >= n else batch_size
+
+
+def steps_per_epoch(n: int, batch_size: int | None = None, validation: float | int | None = None) -> int:
+    """How many optimizer steps one epoch of ``fit`` takes on n samples: what a schedule's length needs.
+
+    ``validation`` is fit's fraction (or count) held out of the n samples, if any.
+    """
+    n_train = n if validation is None else split_sizes(n, validation)[0]
+    return math.ceil(n_train / _batch_size(n_train, batch_size))
+
+
+def _written(params: list, optimized: list) -> list:
+    """The parameters whose .grad a step sets: the model's (for penalties) and the optimizer's, once each."""
+    if optimized is params:
+        return params
+    seen = {id(p) for p in params}
+    return [*params, *(p for p in optimized if id(p) not in seen)]
+
+
 def _step(model, rows, targets, loss_fn, params, optimizer: Optimizer, l1: float, l2: float):
     """One update on a batch: (loss, gradient norm, outputs); raises _StepFailed before changing anything."""
     try:
@@ -87,24 +109,15 @@ def _step(model, rows, targets, loss_fn, params, optimizer: Optimizer, l1: float
         grads = backprop(total)
     except DomainError as exc:  # e.g. exp overflowing: the numbers have left the float range
         raise _StepFailed(str(exc)) from None
-    for p in params:
+    for p in _written(params, optimizer.params):
         p.grad = grads.get(p, 0.0)
-    for p in optimizer.params:
-        p.grad = grads.get(p, 0.0)
-    squares = 0.0
-    for p in optimizer.params:
-        g = float(p.grad)
-        squares += g * g
-    norm = math.sqrt(squares)
-    if not math.isfinite(norm):
-        bad = next((p for p in optimizer.params if not math.isfinite(float(p.grad))), None)
-        if bad is None:
-            raise _StepFailed("the gradient's norm overflows")
-        raise _StepFailed(f"the gradient of {bad.label or 'a parameter'} is {float(bad.grad)!r}")
+    # The optimizer checks the gradients (one check, naming a non-finite one) before it changes
+    # anything; its ValueError becomes _StepFailed, then DivergedError.
     try:
         optimizer.step()
     except ValueError as exc:
         raise _StepFailed(str(exc)) from None
+    norm = math.sqrt(sum(float(p.grad) ** 2 for p in optimizer.params))
     return value, norm, [_data(p) for p in preds]
 
 
@@ -348,7 +361,7 @@ def fit(
     rows, targets = X.tolist(), y.tolist()
     val_rows, val_targets = (X_val.tolist(), y_val.tolist()) if validation is not None else (None, None)
     n = len(rows)
-    size = n if batch_size is None or batch_size >= n else batch_size
+    size = _batch_size(n, batch_size)
     tape = None
     if use_tape:  # the targets are checked once here, as each eager step would check its batch's
         replay = Replay(model, row=rows[0])

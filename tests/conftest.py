@@ -38,11 +38,17 @@ def pytest_configure(config):
     config.pluginmanager.register(NotebookWrites(Path(config.rootpath)), "chainrule-notebook-writes")
 
 
+# Not the notebooks' to write, but written by others while the tests run: git, caches of Python
+# and the tools, and runs/ (make demo's results, and the copies a learner's JupyterLab autosaves).
+_NOT_WATCHED = frozenset({".git", "__pycache__", ".ruff_cache", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints",
+                          "runs"})
+
+
 def repository_files(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file under root as (modification time, size), leaving out .git, virtual environments and __pycache__."""
+    """Every file under root as (modification time, size), leaving out _NOT_WATCHED and virtual environments."""
     files = {}
     for folder, subfolders, names in os.walk(root):
-        subfolders[:] = [d for d in subfolders if d not in (".git", "__pycache__")
+        subfolders[:] = [d for d in subfolders if d not in _NOT_WATCHED
                          and not (Path(folder, d) / "pyvenv.cfg").exists()]
         for name in names:
             stat = os.stat(os.path.join(folder, name))

@@ -10,9 +10,9 @@ import sys
 import time
 
 # The child trains with an SGD that keeps the values before and after its latest update and
-# prints "update" just before the step writes them, so the parent can aim its second Ctrl-C at
-# the writes. After each fit it compares every parameter, the step count and the momentum
-# buffer with both snapshots: all must be old, or all new.
+# prints "update" just before the step writes them (then works as long again before writing),
+# so the parent can aim its second Ctrl-C at the writes. After each fit it compares every
+# parameter, the step count and the momentum buffer with both snapshots: all old, or all new.
 CHILD = r"""
 import json, signal, sys, time
 import nn
@@ -27,6 +27,7 @@ class Recording(nn.SGD):
         new, commit = super()._update(grads, lr)
         self.after = (list(new), self.steps + 1)
         print("update", flush=True)
+        time.sleep(pause)  # work before the writes, as long as the writes: a second Ctrl-C can land in either
         return new, commit
 
 
@@ -37,7 +38,8 @@ opt = Recording(params, lr=1e-3, momentum=0.9)
 start = time.perf_counter()
 for p in params:
     p.data = p.data
-print("commit_seconds", time.perf_counter() - start, flush=True)
+pause = time.perf_counter() - start
+print("commit_seconds", pause, flush=True)
 for line in sys.stdin:
     history = nn.fit(model, (X, y), optimizer=opt, epochs=int(line), batch_size=1, progress=False)
     data, (old, old_steps, old_velocity), (new, new_steps) = [p.data for p in params], opt.before, opt.after

@@ -263,3 +263,15 @@ def test_bad_arguments(kwargs, error, match):
     assert model.state_dict() == before
     with pytest.raises(TypeError, match="model must be an nn Module"):
         nn.fit(lambda x: x, ([[1.0]], [1.0]))
+
+
+@pytest.mark.parametrize("n, batch_size, validation", [
+    (100, None, None), (100, 32, None), (100, 10, None), (100, 30, 0.2), (101, 16, 0.25), (7, 3, 0.3), (50, 100, 0.5),
+])
+def test_steps_per_epoch_is_what_fit_takes(n, batch_size, validation):
+    X, y = nn.datasets.line(n, seed=0)
+    model = nn.MLP(1, [2, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.01)
+    nn.fit(model, (X, y), optimizer=optimizer, epochs=2, batch_size=batch_size, validation=validation,
+           progress=False, compile=False)
+    assert optimizer.steps == 2 * nn.steps_per_epoch(n, batch_size, validation)

@@ -24,17 +24,19 @@ def test_autograd_is_this_repos_package():
     assert hasattr(autograd, "Value") and hasattr(autograd, "gradcheck")
 
 
-def test_the_notebook_guard_sees_a_new_or_changed_file_but_not_pycache_or_a_venv(tmp_path):
+def test_the_notebook_guard_sees_a_new_or_changed_file_but_not_pycache_runs_or_a_venv(tmp_path):
     (tmp_path / "kept.txt").write_text("a")
     before = repository_files(tmp_path)
     (tmp_path / "kept.txt").write_text("ab")
-    (tmp_path / "runs").mkdir()
-    (tmp_path / "runs" / "model.json").write_text("{}")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "model.json").write_text("{}")
+    (tmp_path / "runs").mkdir()  # make demo's results and a learner's autosaved copies: not the tests' business
+    (tmp_path / "runs" / "copy.ipynb").write_text("{}")
     (tmp_path / "__pycache__").mkdir()
     (tmp_path / "__pycache__" / "x.pyc").write_bytes(b"")
     (tmp_path / "env").mkdir()
     (tmp_path / "env" / "pyvenv.cfg").write_text("")
-    assert written(before, repository_files(tmp_path)) == ["kept.txt", os.path.join("runs", "model.json")]
+    assert written(before, repository_files(tmp_path)) == ["kept.txt", os.path.join("notebooks", "model.json")]
 
 
 def _git(root: Path, *args: str) -> str:

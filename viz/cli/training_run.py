@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import time
 from dataclasses import dataclass
@@ -43,11 +42,10 @@ def _data(args):
     return X, y, loss, 1, "linear"
 
 
-def _optimizer(args, params):
+def _optimizer(args, params, n: int):
     import nn
 
-    steps_per_epoch = 1 if not args.batch_size else math.ceil(args.n * (1 - args.val) / args.batch_size)
-    total = max(1, args.epochs * steps_per_epoch)
+    total = args.epochs * nn.steps_per_epoch(n, args.batch_size, args.val or None)  # as fit will count them
     lr = {
         "constant": lambda: nn.schedules.constant(args.lr),
         "linear": lambda: nn.schedules.linear(args.lr, 0.1, total),  # micrograd's 1.0 - 0.9 * k / 100
@@ -120,7 +118,7 @@ def train_and_write(args: argparse.Namespace) -> Run:
         writable_path(path, "file")
     model = nn.MLP(X.shape[1], [*args.hidden, k], activation=args.activation,
                    output_activation=output_activation, seed=args.seed)
-    optimizer = _optimizer(args, model.parameters())
+    optimizer = _optimizer(args, model.parameters(), len(X))
     with writing(files["graph"]):
         _one_sample_graph(model, X, y, loss, files["graph"])
     started = time.perf_counter()
