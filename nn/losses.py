@@ -133,13 +133,6 @@ def binary_cross_entropy(preds: Sequence, targets: Sequence) -> Value:
     return vsum(terms) * (-1.0 / len(terms))
 
 
-def _softplus(z: Value) -> Value:
-    """log(1 + e**z) without overflow: for z > 0 it is z + log(1 + e**-z); both branches are exact."""
-    if z.data > 0.0:
-        return z + (1.0 + (-z).exp()).log()
-    return (1.0 + z.exp()).log()
-
-
 def binary_cross_entropy_with_logits(preds: Sequence, targets: Sequence) -> Value:
     """binary_cross_entropy(sigmoid(z), t) computed from logits z, finite and exact for any z."""
     who = "binary_cross_entropy_with_logits"
@@ -149,11 +142,11 @@ def binary_cross_entropy_with_logits(preds: Sequence, targets: Sequence) -> Valu
         z, t = _value(z, who, i), _label01(t, who, i)
         # -t log s(z) - (1-t) log(1 - s(z)) = softplus(z) - t z, and softplus(z) - z = softplus(-z).
         if t.__class__ is not Value and t == 0.0:
-            terms.append(_softplus(z))
+            terms.append(z.softplus())
         elif t.__class__ is not Value and t == 1.0:
-            terms.append(_softplus(-z))
+            terms.append((-z).softplus())
         else:
-            terms.append(_softplus(z) - t * z)
+            terms.append(z.softplus() - t * z)
     return _mean(terms)
 
 
