@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable, Iterable, Sequence
 
 from .ops import OPS, Op, add_op
-from .value import Value, apply, as_number, method_of
+from .value import Value, _node, apply, as_number, method_of
 
 
 def function_of(op: Op) -> Callable:
@@ -52,7 +52,7 @@ _ONLY_VALUES = {Value}
 def sum(values: Iterable) -> Value:  # noqa: A001 - the engine's n-ary sum, deliberately the same name
     """One n-ary node for the sum of the items (not a chain of len(values) binary adds)."""
     values = _values(values, "sum")
-    return apply(OPS["sum"], *values) if values else Value(0.0)
+    return _node(OPS["sum"], tuple(values)) if values else Value(0.0)  # the items are checked Values already
 
 
 def dot(ws: Sequence, xs: Sequence) -> Value:
@@ -60,7 +60,7 @@ def dot(ws: Sequence, xs: Sequence) -> Value:
     ws, xs = _values(ws, "dot: ws"), _values(xs, "dot: xs")
     if len(ws) != len(xs):
         raise ValueError(f"dot: ws and xs must have the same length, got {len(ws)} and {len(xs)}")
-    return apply(OPS["dot"], *ws, *xs) if ws else Value(0.0)
+    return _node(OPS["dot"], (*ws, *xs)) if ws else Value(0.0)  # the items are checked Values already
 
 
 def _signature_takes(fn: Callable, n: int) -> bool:
