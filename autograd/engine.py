@@ -48,6 +48,7 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
     if not isinstance(root, Value):
         raise TypeError(f"backprop: root must be a Value, got {type(root).__name__} {root!r:.80}")
     grads = {root: Value(1.0) if create_graph else 1.0}
+    total_of = grads.get  # looked up once: it runs for every edge of the graph
     anomaly = STATE.anomaly_sites is not None
     with enable_grad() if create_graph else nullcontext():
         for node in reversed(topological_order(root)):
@@ -64,7 +65,7 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
             for arg, derivative in zip(args, local):  # the params after the inputs have no derivative
                 if arg.__class__ is not float:  # a constant input is never differentiated
                     contribution = derivative * upstream  # the chain rule, applied here and nowhere else
-                    total = grads.get(arg)
+                    total = total_of(arg)
                     grads[arg] = contribution if total is None else total + contribution
             if on_step is not None:
                 on_step(node, upstream, *_parents_and_locals(args, local))
