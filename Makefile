@@ -41,6 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/nn_step.py
 	$(BIN)/python benchmarks/same_program.py
+	$(BIN)/python benchmarks/compile.py
+	$(BIN)/python benchmarks/playground.py
 
 # JupyterLab on a working copy of the notebooks, so that autosaved outputs and a learner's edits never
 # touch the committed notebooks/. A copy is made only when missing: delete one to get it fresh.
