@@ -187,6 +187,8 @@ def _compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, o
     if step.optimized is not optimizer.params:  # where the optimizer's parameters' gradients are
         step.optimized = optimizer.params
         step.optimized_at = [step.position.get(id(p), -1) for p in optimizer.params]
+        # the optimizer's parameters that are not the loss's leaves (their gradient is 0)
+        step.unreached = [p for p in optimizer.params if id(p) not in step.position]
     mine = [grads[k] for k in step.optimized_at]
     squares = 0.0
     for g in mine:
@@ -195,10 +197,10 @@ def _compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, o
     # a sum of floats is finite only if every one is (an overflowing sum sends the step to eager)
     if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(sum(theirs))):
         return None
-    for p, g in zip(step.params, theirs):
+    for p, g in zip(step.params, theirs):  # each gradient written once
         p.grad = g
-    for p, g in zip(optimizer.params, mine):
-        p.grad = g
+    for p in step.unreached:
+        p.grad = 0.0
     try:
         optimizer.step()
     except ValueError as exc:
