@@ -83,10 +83,14 @@ def backward(root: Value, create_graph: bool = False) -> None:
     every ``.grad`` becomes a Value with its own graph (higher derivatives).
     """
     grads = backprop(root, create_graph=create_graph)
-    with enable_grad() if create_graph else nullcontext():
+    if not create_graph:
+        for node, g in grads.items():
+            node.grad += g
+        return
+    with enable_grad():
         for node, g in grads.items():
             # 0.0 + g would put a needless add node in front of every gradient's graph
-            node.grad = g if create_graph and node.grad.__class__ is float and node.grad == 0.0 else node.grad + g
+            node.grad = g if node.grad.__class__ is float and node.grad == 0.0 else node.grad + g
 
 
 def _parents_and_locals(args: tuple, local: tuple) -> tuple[tuple, tuple]:
