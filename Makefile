@@ -20,7 +20,7 @@ DEMO := runs/demo
 # micrograd's demo trained with a progress bar, then one neuron's graph and its backward, step by step.
 demo: $(STAMP)
 	$(BIN)/chainrule train --out $(DEMO)
-	$(BIN)/chainrule graph "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8814 \
+	$(BIN)/chainrule graph "tanh(x1*w1 + x2*w2 + b)" x1=2 x2=0 w1=-3 w2=1 b=6.8814 --params w1,w2,b \
 		--out $(DEMO)/neuron.svg --steps $(DEMO)/neuron_steps
 	@echo
 	@echo "Done. Open the results in $(DEMO)/:"

@@ -248,3 +248,24 @@ def test_help_is_complete_and_shows_an_example(command):
         for option in ("--dataset", "--hidden", "--loss", "--optimizer", "--schedule", "--batch-size", "--val",
                        "--seed", "--out"):
             assert option in run.stdout
+
+
+def test_graph_draws_as_parameters_exactly_the_variables_named_by_params(tmp_path):
+    import re
+
+    from viz.style import KINDS
+
+    fill = KINDS["parameter"][0]
+    drawn = {}
+    for params in ("w,b", None):
+        out = tmp_path / f"g{params is None}.svg"
+        args = ["graph", "tanh(w*x + b)", "x=0.5", "w=-1.2", "b=0.3", "--out", str(out)]
+        run = chainrule(*args, *(["--params", params] if params else []))
+        assert run.returncode == 0, run.stderr
+        svg = out.read_text()
+        # each leaf is a record whose first cell is its label; a parameter's record has the parameter fill
+        drawn[params] = {name for name in "wxb" if re.search(rf'fill="{fill}"[^>]*/>\s*<text[^>]*>{name}</text>',
+                                                              svg)}
+    assert drawn["w,b"] == {"w", "b"} and drawn[None] == set()  # no guessing from the labels
+    bad = chainrule("graph", "x*y", "x=1", "y=2", "--params", "z")
+    assert bad.returncode == 2 and "--params names z" in bad.stderr

@@ -20,10 +20,11 @@ from .steps import Step, backward_steps
 class StepThrough:
     """The frames of one backward pass: frame 0 seeds the output with 1, frame k shows chain-rule step k."""
 
-    def __init__(self, root: Value, rankdir: str = "LR", max_nodes: int = 100, renderer: str | None = None) -> None:
+    def __init__(self, root: Value, rankdir: str = "LR", max_nodes: int = 100, renderer: str | None = None,
+                 model: object = None) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"step_through: root must be an autograd.Value, got {type(root).__name__} {root!r:.80}")
-        self.opts = Options(rankdir=rankdir, group=None, max_nodes=max_nodes, what="step_through")
+        self.opts = Options(rankdir=rankdir, group=None, max_nodes=max_nodes, model=model, what="step_through")
         self.root, self.renderer = root, renderer
         self.data = GraphData.collect([root])
         if len(self.data.nodes) > max_nodes:
@@ -76,7 +77,7 @@ class StepThrough:
             roles[step.node] = "current"
         frame = Frame(self._grads[k], self.widths, roles, edges, self.caption(k) if caption else None)
         opts = Options(self.opts.rankdir, group=None, max_nodes=self.opts.max_nodes,
-                       title=f"backward, step {k} of {len(self.steps)}", what="step_through")
+                       title=f"backward, step {k} of {len(self.steps)}", model=self.opts.model, what="step_through")
         return source(statements(self.data, opts, frame))
 
     def frame(self, k: int) -> Drawing:
@@ -159,7 +160,8 @@ def statements_of(dot_source: str) -> list[str]:
     return lines[1:-1]
 
 
-def step_through(root: Value, rankdir: str = "LR", max_nodes: int = 100, renderer: str | None = None) -> StepThrough:
+def step_through(root: Value, rankdir: str = "LR", max_nodes: int = 100, renderer: str | None = None,
+                 model: object = None) -> StepThrough:
     """Backward of ``root`` frame by frame: a Jupyter player (prev/next, slider, arrow keys), savable as PNG/SVG
-    files, a GIF or one HTML page."""
-    return StepThrough(root, rankdir=rankdir, max_nodes=max_nodes, renderer=renderer)
+    files, a GIF or one HTML page. ``model``, as for draw_graph, says which leaves are parameters."""
+    return StepThrough(root, rankdir=rankdir, max_nodes=max_nodes, renderer=renderer, model=model)
