@@ -105,13 +105,17 @@ def _sign_label(t, who: str, i: int) -> float | Value:
     return t
 
 
+def _per_sample(preds: Sequence, targets: Sequence, who: str, label, term) -> list[Value]:
+    """term(pred, target, i) for every sample, the prediction a Value and the target checked by ``label``."""
+    preds, targets = _batch(preds, targets, who)
+    return [term(_value(p, who, i), label(t, who, i), i) for i, (p, t) in enumerate(zip(preds, targets))]
+
+
 def binary_cross_entropy(preds: Sequence, targets: Sequence) -> Value:
     """-mean(t log p + (1 - t) log(1 - p)) for probabilities p (e.g. a sigmoid output) and labels t in [0, 1]."""
     who = "binary_cross_entropy"
-    preds, targets = _batch(preds, targets, who)
-    terms = []
-    for i, (p, t) in enumerate(zip(preds, targets)):
-        p, t = _value(p, who, i), _label01(t, who, i)
+
+    def term(p: Value, t, i: int) -> Value:
         if not 0.0 <= p.data <= 1.0:
             raise ValueError(
                 f"{who}: preds[{i}] = {p.data!r} is not a probability in [0, 1]; apply sigmoid first, "
@@ -125,29 +129,27 @@ def binary_cross_entropy(preds: Sequence, targets: Sequence) -> Value:
                 "use binary_cross_entropy_with_logits, which stays finite for any output"
             )
         if t.__class__ is not Value and t == 1.0:
-            terms.append(p.log())
-        elif t.__class__ is not Value and t == 0.0:
-            terms.append((1.0 - p).log())
-        else:
-            terms.append(t * p.log() + (1.0 - t) * (1.0 - p).log())
+            return p.log()
+        if t.__class__ is not Value and t == 0.0:
+            return (1.0 - p).log()
+        return t * p.log() + (1.0 - t) * (1.0 - p).log()
+
+    terms = _per_sample(preds, targets, who, _label01, term)
     return vsum(terms) * (-1.0 / len(terms))
 
 
 def binary_cross_entropy_with_logits(preds: Sequence, targets: Sequence) -> Value:
     """binary_cross_entropy(sigmoid(z), t) computed from logits z, finite and exact for any z."""
-    who = "binary_cross_entropy_with_logits"
-    preds, targets = _batch(preds, targets, who)
-    terms = []
-    for i, (z, t) in enumerate(zip(preds, targets)):
-        z, t = _value(z, who, i), _label01(t, who, i)
+
+    def term(z: Value, t, i: int) -> Value:
         # -t log s(z) - (1-t) log(1 - s(z)) = softplus(z) - t z, and softplus(z) - z = softplus(-z).
         if t.__class__ is not Value and t == 0.0:
-            terms.append(z.softplus())
-        elif t.__class__ is not Value and t == 1.0:
-            terms.append((-z).softplus())
-        else:
-            terms.append(z.softplus() - t * z)
-    return _mean(terms)
+            return z.softplus()
+        if t.__class__ is not Value and t == 1.0:
+            return (-z).softplus()
+        return z.softplus() - t * z
+
+    return _mean(_per_sample(preds, targets, "binary_cross_entropy_with_logits", _label01, term))
 
 
 def _logits(row, who: str, i: int) -> list[Value]:
@@ -217,13 +219,7 @@ def cross_entropy(preds: Sequence, targets: Sequence, return_probs: bool = False
 
 def hinge(preds: Sequence, targets: Sequence, margin: float = 1.0) -> Value:
     """Max-margin loss mean(relu(margin - t * s)) for scores s and labels t in {-1, +1}."""
-    who = "hinge"
-    preds, targets = _batch(preds, targets, who)
-    terms = []
-    for i, (s, t) in enumerate(zip(preds, targets)):
-        s, t = _value(s, who, i), _sign_label(t, who, i)
-        terms.append((s * -t + margin).relu())
-    return _mean(terms)
+    return _mean(_per_sample(preds, targets, "hinge", _sign_label, lambda s, t, i: (s * -t + margin).relu()))
 
 
 def _params(params: Iterable, who: str) -> list[Value]:
