@@ -98,7 +98,7 @@ class Neuron(Module):
 
     @property
     def activation(self) -> str:
-        """'relu', 'tanh', 'sigmoid' or 'linear'."""
+        """One of nn.ACTIVATIONS: the op table's activations (relu, tanh, gelu, ...) or 'linear'."""
         return self._activation
 
     @activation.setter
@@ -154,6 +154,20 @@ class Neuron(Module):
         return {"nin": self.nin, "activation": self.activation, "graph": self.graph}
 
 
+def _shared(what: str, choices: tuple, parts: str) -> property:
+    """A setting the model's parts (its ``parts`` attribute) must agree on: read from them, set on each."""
+
+    def get(self) -> str:
+        return _common([getattr(part, what) for part in getattr(self, parts)], what, type(self).__name__)
+
+    def set_(self, name: str) -> None:
+        choice(name, f"{type(self).__name__}: {what}", choices)
+        for part in getattr(self, parts):
+            setattr(part, what, name)
+
+    return property(get, set_, doc=f"The {parts}' {what}; setting it sets every one's.")
+
+
 def _common(values: list[str], what: str, owner: str) -> str:
     if any(v != values[0] for v in values):
         raise ValueError(
@@ -199,27 +213,8 @@ class Layer(Module):
         """The number of neurons (outputs)."""
         return len(self.neurons)
 
-    @property
-    def activation(self) -> str:
-        """The neurons' activation; setting it sets every neuron's."""
-        return _common([n.activation for n in self.neurons], "activation", "Layer")
-
-    @activation.setter
-    def activation(self, name: str) -> None:
-        choice(name, "Layer: activation", ACTIVATIONS)
-        for n in self.neurons:
-            n.activation = name
-
-    @property
-    def graph(self) -> str:
-        """The neurons' graph ('dot' or 'elementary'); setting it sets every neuron's."""
-        return _common([n.graph for n in self.neurons], "graph", "Layer")
-
-    @graph.setter
-    def graph(self, name: str) -> None:
-        choice(name, "Layer: graph", GRAPHS)
-        for n in self.neurons:
-            n.graph = name
+    activation = _shared("activation", ACTIVATIONS, "neurons")
+    graph = _shared("graph", GRAPHS, "neurons")  # 'dot' or 'elementary'
 
     def _set_index(self, prefix: tuple[int, ...]) -> None:
         for n, neuron in enumerate(self.neurons):
@@ -323,16 +318,7 @@ class MLP(Module):
     def output_activation(self, name: str) -> None:
         self.layers[-1].activation = name
 
-    @property
-    def graph(self) -> str:
-        """'dot' or 'elementary' for every neuron; setting it switches the whole model."""
-        return _common([layer.graph for layer in self.layers], "graph", "MLP")
-
-    @graph.setter
-    def graph(self, name: str) -> None:
-        choice(name, "MLP: graph", GRAPHS)
-        for layer in self.layers:
-            layer.graph = name
+    graph = _shared("graph", GRAPHS, "layers")  # 'dot' or 'elementary' for every neuron
 
     def __call__(self, x) -> Value | list[Value]:
         """The output for one sample: one Value if the last layer has one neuron, else a list."""
