@@ -161,3 +161,29 @@ def test_dot_tests_without_dot_are_left_out_in_one_line_or_fail_when_required(tm
         assert said == ["Graphviz `dot` renderer tests not run: 1, because `dot` (Graphviz) is not on PATH; "
                         "graphviz-pure rendered the rest. Install Graphviz to run them, as .ci/run does "
                         "(CHAINRULE_REQUIRE_DOT=1 makes them required)."]
+
+
+def _imports(package: str) -> list[tuple[str, str]]:
+    """(file, imported module) for every import in the package's files, at any depth."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found += [(str(path.relative_to(ROOT)), alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.append((str(path.relative_to(ROOT)), node.module))
+    return found
+
+
+def test_imports_run_one_way_through_public_names():
+    # viz -> nn -> autograd: autograd imports neither, nn never imports viz, and each package
+    # reaches the others through their public names (the package, or nn's public modules).
+    top = lambda module: module.split(".")[0]  # noqa: E731
+    assert not [(f, m) for f, m in _imports("autograd") if top(m) in ("nn", "viz")]
+    assert not [(f, m) for f, m in _imports("nn") if top(m) == "viz"]
+    public_nn = {"nn", "nn.labels", "nn.replay", "nn.datasets", "nn.schedules", "nn.losses", "nn.metrics"}
+    for package in ("nn", "viz"):
+        reaching = [(f, m) for f, m in _imports(package) if top(m) in ("autograd", "nn") and top(m) != package]
+        assert all(m == "autograd" or m in public_nn for _, m in reaching), reaching
