@@ -6,9 +6,9 @@ import math
 from collections.abc import Callable
 from contextlib import nullcontext
 
-from .ops import DomainError
+from .ops import DomainError, numbers_of
 from .switches import STATE, enable_grad
-from .value import Value, numbers_of
+from .value import Value
 
 Step = Callable[[Value, object, tuple, tuple], None]
 

@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 
 from .engine import backprop, topological_order
 from .gradcheck_report import KINK, CheckReport, CheckRow, verdict
-from .ops import DomainError
-from .value import Value, as_number, numbers_of
+from .ops import DomainError, numbers_of
+from .value import Value, as_number
 
 
 def _names(f: Callable, inputs: Sequence) -> list[str]:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from .engine import topological_order
 from .gradcheck_report import FAIL, KINK, CheckReport, CheckRow, verdict
-from .ops import OPS, DomainError, Op
-from .value import Value, numbers_of
+from .ops import OPS, DomainError, Op, numbers_of
+from .value import Value
 
 
 def _local_rows(op: Op, inputs: list[float], consts: list[float], eps: float, atol: float, rtol: float,

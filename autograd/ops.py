@@ -82,6 +82,11 @@ class Op:
         return f"Op({self.name!r}, arity={self.arity}, params={self.params})"
 
 
+def numbers_of(args: tuple) -> list[float]:
+    """A node's arguments as numbers: a parent's ``.data``, a constant (a float) itself."""
+    return [a if a.__class__ is float else a.data for a in args]
+
+
 def on_arguments(rule: Callable, n: int | None, after: bool = False) -> Callable:
     """``rule`` called on a node's arguments as numbers: a parent's ``.data``, a constant itself.
 
@@ -104,8 +109,8 @@ def on_arguments(rule: Callable, n: int | None, after: bool = False) -> Callable
                 return rule(x if x.__class__ is float else x.data, y if y.__class__ is float else y.data)
         return on_two
     if after:
-        return lambda out, args: rule(out, *[a if a.__class__ is float else a.data for a in args])
-    return lambda args: rule(*[a if a.__class__ is float else a.data for a in args])
+        return lambda out, args: rule(out, *numbers_of(args))
+    return lambda args: rule(*numbers_of(args))
 
 
 # The registry: op name -> Op. Built-in ops are added by builtin_ops; users add theirs with

@@ -6,7 +6,7 @@ import math
 import numbers
 
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
-from .ops import OPS, DomainError, Op
+from .ops import OPS, DomainError, Op, numbers_of  # noqa: F401 - numbers_of: part of this module's surface
 from .switches import STATE
 from .tape_guards import LOG as _GUARDS
 from .tape_guards import note as _note
@@ -34,11 +34,6 @@ def _short(x) -> str:
 
 
 # --- the one way to make a node ---
-def numbers_of(args: tuple) -> list[float]:
-    """A node's arguments as numbers: a parent's ``.data``, a constant itself."""
-    return [a if a.__class__ is float else a.data for a in args]
-
-
 def _node(op: Op, args: tuple) -> Value:
     """The node of ``op`` on checked arguments (Values and floats): the only place a node is made."""
     try:
