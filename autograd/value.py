@@ -6,7 +6,7 @@ import math
 import numbers
 
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
-from .ops import OPS, DomainError, Op, numbers_of  # noqa: F401 - numbers_of: part of this module's surface
+from .ops import OPS, DomainError, Op
 from .switches import STATE
 from .tape_guards import LOG as _GUARDS
 from .tape_guards import note as _note
