@@ -32,8 +32,8 @@ def _reader(r: np.ndarray):
     return r
 
 
-class _Scatter:
-    """Adds contributions (one per target, in order) onto the adjoint rows of the slots ``targets``.
+class _Flat:
+    """Adds contributions (k[, batch]) onto the adjoint rows of the k slots ``targets``.
 
     Distinct targets take one (fancy or sliced) ``+=``; recurring ones are summed per slot first,
     in their order, by ``bincount`` for one sample or ``reduceat`` over a batch.
@@ -61,9 +61,63 @@ class _Scatter:
         if self.unique:
             adj[self.target] += contribution
         elif adj.ndim == 1:
-            adj[self.target] += np.bincount(self.inverse, contribution.ravel(), len(self.target))
+            adj[self.target] += np.bincount(self.inverse, contribution, len(self.target))
         else:
             adj[self.target] += np.add.reduceat(contribution[self.order], self.starts, axis=0)
+
+
+def _repeat(row: np.ndarray) -> tuple:
+    """How a row of targets repeats: (shape, axis) to sum it over, the widest repeat, or (None, None).
+
+    Across the nodes of a call the same slot recurs in a pattern: a weight once per sample (the
+    row is R copies of one block), a sample's input once per neuron (each slot R times in a run).
+    Summing the reshaped contributions over that axis leaves one per distinct slot, at numpy speed.
+    """
+    n = len(row)
+    for r in range(n, 1, -1):
+        if n % r:
+            continue
+        blocks = row.reshape(r, n // r)
+        if (blocks == blocks[0]).all():
+            return (r, n // r), 0
+        runs = row.reshape(n // r, r)
+        if (runs == runs[:, :1]).all():
+            return (n // r, r), 1
+    return None, None
+
+
+class _Scatter:
+    """Adds a call's contributions (rows of arguments, nodes[, batch]) onto the slots ``targets`` (rows, nodes).
+
+    Consecutive argument rows whose slots repeat alike (``_repeat``) are one block: its
+    contributions are summed over the repeat by a reshape, then added by one ``_Flat``.
+    """
+
+    __slots__ = ("blocks",)
+
+    def __init__(self, targets: np.ndarray) -> None:
+        keys = [_repeat(row) for row in targets]
+        self.blocks = []
+        start = 0
+        for k in range(1, len(keys) + 1):
+            if k < len(keys) and keys[k] == keys[start]:
+                continue
+            (shape, axis), rows = keys[start], targets[start:k]
+            if shape is None:
+                reduced = rows
+            else:
+                reduced = rows.reshape(len(rows), *shape)
+                reduced = reduced[:, 0] if axis == 0 else reduced[:, :, 0]
+                shape, axis = (k - start, *shape), axis + 1
+            self.blocks.append((slice(start, k), shape, axis, _Flat(reduced.ravel())))
+            start = k
+
+    def add(self, adj: np.ndarray, contribution: np.ndarray) -> None:
+        for rows, shape, axis, flat in self.blocks:
+            c = contribution[rows]
+            if shape is not None:
+                c = c.reshape(shape + c.shape[2:]).sum(axis=axis)
+            flat.add(adj, c.reshape(-1, *c.shape[2:]))
 
 
 class _Call:
@@ -88,9 +142,9 @@ class _Call:
         self.index = args
         self.rows = None if self.stacked else [_reader(r) for r in args]
         if self.partials_stacked:  # one scatter for every input of every node, argument-major
-            self.scatter = _Scatter(args[: self.inputs].ravel())
+            self.scatter = _Scatter(args[: self.inputs])
         else:  # per input: None (a constant in every node of the call) or its scatter
-            self.scatter = [None if (r < n_constants).all() else _Scatter(r) for r in args[: self.inputs]]
+            self.scatter = [None if (r < n_constants).all() else _Scatter(r[None]) for r in args[: self.inputs]]
 
 
 class NumpyPlan:
@@ -193,7 +247,7 @@ class NumpyPlan:
                 if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
                     local = form(out, a if call.stacked else np.array(a))
                     contribution = np.broadcast_to(np.multiply(local, upstream), a[: call.inputs].shape)
-                    call.scatter.add(adj, contribution.reshape(-1, *contribution.shape[2:]))
+                    call.scatter.add(adj, contribution)
                     continue
                 local = form(out, *a) if form is not None else None
                 if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
@@ -205,7 +259,7 @@ class NumpyPlan:
                     contribution = upstream if d.__class__ is float and d == 1.0 else d * upstream
                     if np.shape(contribution) != upstream.shape:
                         contribution = np.broadcast_to(contribution, upstream.shape)
-                    scatter.add(adj, contribution)
+                    scatter.add(adj, contribution[None])
         rows = adj[self.leaf_rows]
         return rows.tolist() if batch is None else list(rows)
 
