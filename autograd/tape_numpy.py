@@ -87,10 +87,11 @@ def _repeat(row: np.ndarray) -> tuple:
 
 
 class _Scatter:
-    """Adds a call's contributions (rows of arguments, nodes[, batch]) onto the slots ``targets`` (rows, nodes).
+    """Adds a call's contributions, derivatives times upstream adjoints, onto the slots ``targets`` (rows, nodes).
 
     Consecutive argument rows whose slots repeat alike (``_repeat``) are one block: its
-    contributions are summed over the repeat by a reshape, then added by one ``_Flat``.
+    derivatives and the adjoints are multiplied and summed over the repeat by one ``einsum``,
+    leaving one contribution per distinct slot, then added by one ``_Flat``.
     """
 
     __slots__ = ("blocks",)
@@ -104,20 +105,41 @@ class _Scatter:
                 continue
             (shape, axis), rows = keys[start], targets[start:k]
             if shape is None:
-                reduced = rows
+                reduced, spec = rows, None
             else:
                 reduced = rows.reshape(len(rows), *shape)
                 reduced = reduced[:, 0] if axis == 0 else reduced[:, :, 0]
-                shape, axis = (k - start, *shape), axis + 1
-            self.blocks.append((slice(start, k), shape, axis, _Flat(reduced.ravel())))
+                spec = "krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp..."
+            self.blocks.append((start, k, shape, spec, _Flat(reduced.ravel())))
             start = k
 
-    def add(self, adj: np.ndarray, contribution: np.ndarray) -> None:
-        for rows, shape, axis, flat in self.blocks:
-            c = contribution[rows]
-            if shape is not None:
-                c = c.reshape(shape + c.shape[2:]).sum(axis=axis)
-            flat.add(adj, c.reshape(-1, *c.shape[2:]))
+    def add(self, adj: np.ndarray, local, upstream: np.ndarray) -> None:
+        """local: the derivatives (rows, nodes[, batch]), a float for all of them, or a tuple of row blocks."""
+        rest = upstream.shape[1:]
+        for start, stop, shape, spec, flat in self.blocks:
+            d = _rows(local, start, stop)
+            if shape is None:
+                c = upstream if d.__class__ is float and d == 1.0 else np.multiply(d, upstream)
+                c = np.broadcast_to(c, (stop - start, *upstream.shape)).reshape(-1, *rest)
+            else:
+                d = np.broadcast_to(d, (stop - start, *upstream.shape)).reshape(stop - start, *shape, *rest)
+                c = np.einsum(spec, d, upstream.reshape(*shape, *rest)).reshape(-1, *rest)
+            flat.add(adj, c)
+
+
+def _rows(local, start: int, stop: int):
+    """Rows [start, stop) of the derivatives: a float as it is, else a view (a copy only across a tuple's blocks)."""
+    if local.__class__ is float:
+        return local
+    if not isinstance(local, tuple):
+        return local[start:stop]
+    pieces, offset = [], 0
+    for block in local:
+        lo, hi = max(start - offset, 0), min(stop - offset, len(block))
+        if lo < hi:
+            pieces.append(block[lo:hi])
+        offset += len(block)
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 class _Call:
@@ -245,9 +267,7 @@ class NumpyPlan:
                 upstream, out = adj[call.out], vals[call.out]
                 form = call.op.numpy_partials
                 if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
-                    local = form(out, a if call.stacked else np.array(a))
-                    contribution = np.broadcast_to(np.multiply(local, upstream), a[: call.inputs].shape)
-                    call.scatter.add(adj, contribution)
+                    call.scatter.add(adj, form(out, a if call.stacked else np.array(a)), upstream)
                     continue
                 local = form(out, *a) if form is not None else None
                 if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
@@ -255,11 +275,7 @@ class NumpyPlan:
                 for d, scatter in zip(local, call.scatter):
                     if scatter is None:  # this input is a constant in every node of the call
                         continue
-                    # d is 1.0 for sums: the product would give the same numbers, one call later
-                    contribution = upstream if d.__class__ is float and d == 1.0 else d * upstream
-                    if np.shape(contribution) != upstream.shape:
-                        contribution = np.broadcast_to(contribution, upstream.shape)
-                    scatter.add(adj, contribution[None])
+                    scatter.add(adj, d if d.__class__ is float else np.asarray(d)[None], upstream)
         rows = adj[self.leaf_rows]
         return rows.tolist() if batch is None else list(rows)
 
