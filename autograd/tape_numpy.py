@@ -118,12 +118,17 @@ class _Scatter:
         rest = upstream.shape[1:]
         for start, stop, shape, spec, flat in self.blocks:
             d = _rows(local, start, stop)
+            full = (stop - start, *upstream.shape)
             if shape is None:
                 c = upstream if d.__class__ is float and d == 1.0 else np.multiply(d, upstream)
-                c = np.broadcast_to(c, (stop - start, *upstream.shape)).reshape(-1, *rest)
+                if c.shape != full:  # broadcast_to only when needed: it costs more than the small calls here
+                    c = np.broadcast_to(c, full)
+                c = c.reshape(-1, *rest)
             else:
-                d = np.broadcast_to(d, (stop - start, *upstream.shape)).reshape(stop - start, *shape, *rest)
-                c = np.einsum(spec, d, upstream.reshape(*shape, *rest)).reshape(-1, *rest)
+                if d.__class__ is float or d.shape != full:
+                    d = np.broadcast_to(d, full)
+                c = np.einsum(spec, d.reshape(stop - start, *shape, *rest), upstream.reshape(*shape, *rest))
+                c = c.reshape(-1, *rest)
             flat.add(adj, c)
 
 
