@@ -316,7 +316,7 @@ def _sum_partials_arrays(out, a):
 @_stacked
 def _dot_arrays(a):
     n = len(a) // 2
-    return _np.sum(_np.multiply(a[:n], a[n:]), axis=0)
+    return _np.einsum("ij...,ij...->j...", a[:n], a[n:])  # the products summed without an array of them
 
 
 @_stacked
