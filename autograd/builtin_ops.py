@@ -298,7 +298,11 @@ def _step(x):
 
 
 def _stacked(f):
-    """Mark a form as taking a call's arguments as one array, argument-major (the tape reads them in one gather)."""
+    """Mark a form as taking a call's arguments as one array, argument-major (the tape reads them in one gather).
+
+    A stacked partials form returns every argument row's derivatives: an array, a float for all,
+    or a tuple of row blocks in order (the tape reads each block as a view).
+    """
     f.stacked = True
     return f
 

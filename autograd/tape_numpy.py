@@ -4,16 +4,20 @@ Slots are renumbered so each call's outputs are one contiguous block (constants,
 then the calls level by level): a call reads its arguments (a slice where they are
 contiguous, else one fancy index), runs the op's numpy form and writes one slice. Backward
 runs the calls in reverse, multiplying the op's numpy partials by the block's adjoints and
-adding them onto the argument slots; slots that recur (``x * x``, a weight shared by every
-sample) are summed first, by one ``bincount`` (one sample) or ``reduceat`` (a batch) per call.
-A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``) takes all of a call's
-arguments as one array, argument-major, so a 34-input dot over 1,600 nodes is a few numpy
-calls, not 34 of each. An op without numpy forms runs its float rules once per element, with
-the same result.
+adding them onto the argument slots. Slots that recur in a pattern across a call's nodes (a
+weight once per sample, a sample's input once per neuron) are multiplied and summed over the
+repeat by one ``einsum``; others that recur (``x * x``) by one ``bincount`` (one sample) or
+``reduceat`` (a batch). A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``)
+takes all of a call's arguments as one array, argument-major, and its partials give every
+argument row at once (an array, a float for all, or a tuple of row blocks, read without a copy),
+so a 34-input dot over 1,600 nodes is a few numpy calls, not 34 of each. An op without numpy
+forms runs its float rules once per element, with the same result.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import operator
 
 import numpy as np
@@ -66,6 +70,13 @@ class _Flat:
             adj[self.target] += np.add.reduceat(contribution[self.order], self.starts, axis=0)
 
 
+@functools.lru_cache(maxsize=64)
+def _divisors(n: int) -> list[int]:
+    """n's divisors above 1, largest first (the repeats a row of n targets can have)."""
+    small = [d for d in range(2, math.isqrt(n) + 1) if n % d == 0]
+    return sorted({*small, *(n // d for d in small), *([n] if n > 1 else [])}, reverse=True)
+
+
 def _repeat(row: np.ndarray) -> tuple:
     """How a row of targets repeats: (shape, axis) to sum it over, the widest repeat, or (None, None).
 
@@ -74,9 +85,7 @@ def _repeat(row: np.ndarray) -> tuple:
     Summing the reshaped contributions over that axis leaves one per distinct slot, at numpy speed.
     """
     n = len(row)
-    for r in range(n, 1, -1):
-        if n % r:
-            continue
+    for r in _divisors(n):
         blocks = row.reshape(r, n // r)
         if (blocks == blocks[0]).all():
             return (r, n // r), 0
