@@ -118,7 +118,7 @@ class _Scatter:
             else:
                 reduced = rows.reshape(len(rows), *shape)
                 reduced = reduced[:, 0] if axis == 0 else reduced[:, :, 0]
-                spec = "krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp..."
+                spec = ("krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp...", axis)
             self.blocks.append((start, k, shape, spec, _Flat(reduced.ravel())))
             start = k
 
@@ -130,14 +130,18 @@ class _Scatter:
             full = (stop - start, *upstream.shape)
             if shape is None:
                 c = upstream if d.__class__ is float and d == 1.0 else np.multiply(d, upstream)
-                if c.shape != full:  # broadcast_to only when needed: it costs more than the small calls here
-                    c = np.broadcast_to(c, full)
-                c = c.reshape(-1, *rest)
+            elif d.__class__ is float:  # one derivative for every row and node: sum the adjoints alone
+                c = upstream.reshape(*shape, *rest).sum(axis=spec[1])
+                c = c if d == 1.0 else d * c
+                full = (stop - start, *c.shape)
             else:
-                if d.__class__ is float or d.shape != full:
+                if d.shape != full:
                     d = np.broadcast_to(d, full)
-                c = np.einsum(spec, d.reshape(stop - start, *shape, *rest), upstream.reshape(*shape, *rest))
-                c = c.reshape(-1, *rest)
+                c = np.einsum(spec[0], d.reshape(stop - start, *shape, *rest), upstream.reshape(*shape, *rest))
+                full = c.shape
+            if c.shape != full:  # broadcast_to only when needed: it costs more than the small calls here
+                c = c[None] if full[0] == 1 and c.shape == full[1:] else np.broadcast_to(c, full)
+            c = c.reshape(-1, *rest)
             flat.add(adj, c)
 
 
