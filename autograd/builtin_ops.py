@@ -298,7 +298,11 @@ def _step(x):
 
 
 def _stacked(f):
-    """Mark a form as taking a call's arguments as one array, argument-major (the tape reads them in one gather)."""
+    """Mark a form as taking a call's arguments as one array, argument-major (the tape reads them in one gather).
+
+    A stacked partials form returns every argument row's derivatives: an array, a float for all,
+    or a tuple of row blocks in order (the tape reads each block as a view).
+    """
     f.stacked = True
     return f
 
@@ -316,13 +320,13 @@ def _sum_partials_arrays(out, a):
 @_stacked
 def _dot_arrays(a):
     n = len(a) // 2
-    return _np.sum(_np.multiply(a[:n], a[n:]), axis=0)
+    return _np.einsum("ij...,ij...->j...", a[:n], a[n:])  # the products summed without an array of them
 
 
 @_stacked
 def _dot_partials_arrays(out, a):
     n = len(a) // 2
-    return _np.concatenate((a[n:], a[:n]))  # d/dw_i = x_i, d/dx_i = w_i
+    return a[n:], a[:n]  # d/dw_i = x_i, d/dx_i = w_i: the rows as two blocks, not copied into one
 
 
 # name -> (numpy forward, numpy partials or None when the float rule above works on arrays as written,

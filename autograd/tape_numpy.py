@@ -4,16 +4,20 @@ Slots are renumbered so each call's outputs are one contiguous block (constants,
 then the calls level by level): a call reads its arguments (a slice where they are
 contiguous, else one fancy index), runs the op's numpy form and writes one slice. Backward
 runs the calls in reverse, multiplying the op's numpy partials by the block's adjoints and
-adding them onto the argument slots; slots that recur (``x * x``, a weight shared by every
-sample) are summed first, by one ``bincount`` (one sample) or ``reduceat`` (a batch) per call.
-A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``) takes all of a call's
-arguments as one array, argument-major, so a 34-input dot over 1,600 nodes is a few numpy
-calls, not 34 of each. An op without numpy forms runs its float rules once per element, with
-the same result.
+adding them onto the argument slots. Slots that recur in a pattern across a call's nodes (a
+weight once per sample, a sample's input once per neuron) are multiplied and summed over the
+repeat by one ``einsum``; others that recur (``x * x``) by one ``bincount`` (one sample) or
+``reduceat`` (a batch). A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``)
+takes all of a call's arguments as one array, argument-major, and its partials give every
+argument row at once (an array, a float for all, or a tuple of row blocks, read without a copy),
+so a 34-input dot over 1,600 nodes is a few numpy calls, not 34 of each. An op without numpy
+forms runs its float rules once per element, with the same result.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 import operator
 
 import numpy as np
@@ -32,8 +36,8 @@ def _reader(r: np.ndarray):
     return r
 
 
-class _Scatter:
-    """Adds contributions (one per target, in order) onto the adjoint rows of the slots ``targets``.
+class _Flat:
+    """Adds contributions (k[, batch]) onto the adjoint rows of the k slots ``targets``.
 
     Distinct targets take one (fancy or sliced) ``+=``; recurring ones are summed per slot first,
     in their order, by ``bincount`` for one sample or ``reduceat`` over a batch.
@@ -61,9 +65,99 @@ class _Scatter:
         if self.unique:
             adj[self.target] += contribution
         elif adj.ndim == 1:
-            adj[self.target] += np.bincount(self.inverse, contribution.ravel(), len(self.target))
+            adj[self.target] += np.bincount(self.inverse, contribution, len(self.target))
         else:
             adj[self.target] += np.add.reduceat(contribution[self.order], self.starts, axis=0)
+
+
+@functools.lru_cache(maxsize=64)
+def _divisors(n: int) -> list[int]:
+    """n's divisors above 1, largest first (the repeats a row of n targets can have)."""
+    small = [d for d in range(2, math.isqrt(n) + 1) if n % d == 0]
+    return sorted({*small, *(n // d for d in small), *([n] if n > 1 else [])}, reverse=True)
+
+
+def _repeat(row: np.ndarray) -> tuple:
+    """How a row of targets repeats: (shape, axis) to sum it over, the widest repeat, or (None, None).
+
+    Across the nodes of a call the same slot recurs in a pattern: a weight once per sample (the
+    row is R copies of one block), a sample's input once per neuron (each slot R times in a run).
+    Summing the reshaped contributions over that axis leaves one per distinct slot, at numpy speed.
+    """
+    n = len(row)
+    for r in _divisors(n):
+        blocks = row.reshape(r, n // r)
+        if (blocks == blocks[0]).all():
+            return (r, n // r), 0
+        runs = row.reshape(n // r, r)
+        if (runs == runs[:, :1]).all():
+            return (n // r, r), 1
+    return None, None
+
+
+class _Scatter:
+    """Adds a call's contributions, derivatives times upstream adjoints, onto the slots ``targets`` (rows, nodes).
+
+    Consecutive argument rows whose slots repeat alike (``_repeat``) are one block: its
+    derivatives and the adjoints are multiplied and summed over the repeat by one ``einsum``,
+    leaving one contribution per distinct slot, then added by one ``_Flat``.
+    """
+
+    __slots__ = ("blocks",)
+
+    def __init__(self, targets: np.ndarray) -> None:
+        keys = [_repeat(row) for row in targets]
+        self.blocks = []
+        start = 0
+        for k in range(1, len(keys) + 1):
+            if k < len(keys) and keys[k] == keys[start]:
+                continue
+            (shape, axis), rows = keys[start], targets[start:k]
+            if shape is None:
+                reduced, spec = rows, None
+            else:
+                reduced = rows.reshape(len(rows), *shape)
+                reduced = reduced[:, 0] if axis == 0 else reduced[:, :, 0]
+                spec = ("krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp...", axis)
+            self.blocks.append((start, k, shape, spec, _Flat(reduced.ravel())))
+            start = k
+
+    def add(self, adj: np.ndarray, local, upstream: np.ndarray) -> None:
+        """local: the derivatives (rows, nodes[, batch]), a float for all of them, or a tuple of row blocks."""
+        rest = upstream.shape[1:]
+        for start, stop, shape, spec, flat in self.blocks:
+            d = _rows(local, start, stop)
+            full = (stop - start, *upstream.shape)
+            if shape is None:
+                c = upstream if d.__class__ is float and d == 1.0 else np.multiply(d, upstream)
+            elif d.__class__ is float:  # one derivative for every row and node: sum the adjoints alone
+                c = upstream.reshape(*shape, *rest).sum(axis=spec[1])
+                c = c if d == 1.0 else d * c
+                full = (stop - start, *c.shape)
+            else:
+                if d.shape != full:
+                    d = np.broadcast_to(d, full)
+                c = np.einsum(spec[0], d.reshape(stop - start, *shape, *rest), upstream.reshape(*shape, *rest))
+                full = c.shape
+            if c.shape != full:  # broadcast_to only when needed: it costs more than the small calls here
+                c = c[None] if full[0] == 1 and c.shape == full[1:] else np.broadcast_to(c, full)
+            c = c.reshape(-1, *rest)
+            flat.add(adj, c)
+
+
+def _rows(local, start: int, stop: int):
+    """Rows [start, stop) of the derivatives: a float as it is, else a view (a copy only across a tuple's blocks)."""
+    if local.__class__ is float:
+        return local
+    if not isinstance(local, tuple):
+        return local[start:stop]
+    pieces, offset = [], 0
+    for block in local:
+        lo, hi = max(start - offset, 0), min(stop - offset, len(block))
+        if lo < hi:
+            pieces.append(block[lo:hi])
+        offset += len(block)
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 class _Call:
@@ -88,9 +182,9 @@ class _Call:
         self.index = args
         self.rows = None if self.stacked else [_reader(r) for r in args]
         if self.partials_stacked:  # one scatter for every input of every node, argument-major
-            self.scatter = _Scatter(args[: self.inputs].ravel())
+            self.scatter = _Scatter(args[: self.inputs])
         else:  # per input: None (a constant in every node of the call) or its scatter
-            self.scatter = [None if (r < n_constants).all() else _Scatter(r) for r in args[: self.inputs]]
+            self.scatter = [None if (r < n_constants).all() else _Scatter(r[None]) for r in args[: self.inputs]]
 
 
 class NumpyPlan:
@@ -191,9 +285,7 @@ class NumpyPlan:
                 upstream, out = adj[call.out], vals[call.out]
                 form = call.op.numpy_partials
                 if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
-                    local = form(out, a if call.stacked else np.array(a))
-                    contribution = np.broadcast_to(np.multiply(local, upstream), a[: call.inputs].shape)
-                    call.scatter.add(adj, contribution.reshape(-1, *contribution.shape[2:]))
+                    call.scatter.add(adj, form(out, a if call.stacked else np.array(a)), upstream)
                     continue
                 local = form(out, *a) if form is not None else None
                 if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
@@ -201,11 +293,7 @@ class NumpyPlan:
                 for d, scatter in zip(local, call.scatter):
                     if scatter is None:  # this input is a constant in every node of the call
                         continue
-                    # d is 1.0 for sums: the product would give the same numbers, one call later
-                    contribution = upstream if d.__class__ is float and d == 1.0 else d * upstream
-                    if np.shape(contribution) != upstream.shape:
-                        contribution = np.broadcast_to(contribution, upstream.shape)
-                    scatter.add(adj, contribution)
+                    scatter.add(adj, d if d.__class__ is float else np.asarray(d)[None], upstream)
         rows = adj[self.leaf_rows]
         return rows.tolist() if batch is None else list(rows)
 

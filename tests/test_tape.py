@@ -152,6 +152,37 @@ def test_a_wide_graph_runs_in_few_numpy_calls_and_is_chosen_automatically():
     _close(grads, want_grads)
 
 
+def test_weights_shared_by_samples_and_inputs_shared_by_neurons_get_the_eager_gradients():
+    # two layers over 6 samples in one tape: each weight recurs once per sample, each hidden
+    # value once per neuron of the next layer, each bias once per sample, and x * x twice
+    rng = random.Random("shared-slots")
+    w1 = [[Value(rng.uniform(-1, 1), label=f"w1{j}{i}") for i in range(3)] for j in range(4)]
+    b1 = [Value(rng.uniform(-1, 1), label=f"b1{j}") for j in range(4)]
+    w2 = [[Value(rng.uniform(-1, 1), label=f"w2{j}{i}") for i in range(4)] for j in range(2)]
+    xs = [[Value(rng.uniform(-2, 2), label=f"x{s}{i}") for i in range(3)] for s in range(6)]
+    root = Value(0.0)
+    for x in xs:
+        h = [(autograd.dot(w, x) + b).tanh() for w, b in zip(w1, b1)]
+        root = root + sum((autograd.dot(w, h) for w in w2), Value(0.0)) ** 2 + x[0] * x[0]
+    tape = autograd.compile(root)
+    want, want_grads = _eager(root, tape.leaves)
+    for path in PATHS:
+        got, grads = tape.value_and_grad(path=path)
+        _close(got, want)
+        _close(grads, want_grads)
+    # the batched replay: every input leaf varies over 5 samples, the weights shared
+    batch = {leaf: np.linspace(-1.5, 1.5, 5) + 0.1 * k for k, leaf in enumerate(v for x in xs for v in x)}
+    outs, bgrads = tape.value_and_grad(batch)
+    for s in range(5):
+        for leaf, values in batch.items():
+            leaf.data = float(values[s])
+        eager = _recompute(root)
+        grads = backprop(eager)
+        _close(outs[s], eager.data)
+        for k, leaf in enumerate(tape.leaves):
+            _close(bgrads[k][s] if np.ndim(bgrads[k]) else bgrads[k], grads.get(leaf, 0.0))
+
+
 def test_a_deep_chain_takes_the_python_path_and_matches_exactly():
     a = [Value(1.0 + 0.001 * i) for i in range(300)]
     b = [Value(0.01 * (i % 7) - 0.03) for i in range(300)]
