@@ -40,10 +40,12 @@ def _either(method: str, on_floats, on_arrays=None):
 class _LazyNumpy:
     """numpy, imported on first use: only the tape needs it, and the interpreter stays pure Python."""
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str):  # runs once per name: the attribute is kept for later lookups
         import numpy
 
-        return getattr(numpy, name)
+        value = getattr(numpy, name)
+        setattr(self, name, value)
+        return value
 
 
 _np = _LazyNumpy()

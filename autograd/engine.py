@@ -15,14 +15,15 @@ Step = Callable[[Value, object, tuple, tuple], None]
 _DONE = object()  # marks, on the walk's stack, the point where a node's parents are all done
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, *more: Value) -> list[Value]:
     """Every node reachable from root, each after all of its parents (root last).
 
     An iterative depth-first walk: depth is limited by memory, never by the recursion limit.
+    With ``more`` roots, their nodes not already in root's graph follow it, in the same order.
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack: list = [root]
+    stack: list = [*reversed(more), root]  # root is walked first: its whole graph comes first
     while stack:
         node = stack.pop()
         if node is _DONE:  # everything pushed above the marker (the node's parents) is in order

@@ -245,31 +245,13 @@ def _merged_levels(ops: list, args: list, levels: list[int], graph_size: int) ->
     return levels
 
 
-def _walk_from(starts: list[Value], seen: set) -> list[Value]:
-    """Nodes reachable from starts and not in seen, each after its parents (iterative, as topological_order)."""
-    order: list[Value] = []
-    stack = [(node, False) for node in reversed(starts)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-        elif node not in seen:
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((a, False) for a in node._args if a.__class__ is not float and a not in seen)
-    return order
-
-
 def compile_graph(root: Value, guards: Sequence[Guard] = ()) -> Tape:
     """The tape of root's graph; each guard's nodes (and their graphs) are replayed too, to re-check it."""
     if not isinstance(root, Value):
         raise TypeError(f"compile: root must be a Value (or a function and example inputs), "
                         f"got {type(root).__name__} {root!r:.80}")
-    order = topological_order(root)
     extra = [g.node for g in guards] + [g.other for g in guards if isinstance(g.other, Value)]
-    if extra:
-        order += _walk_from(extra, set(order))
-    return Tape(root, order, guards)
+    return Tape(root, topological_order(root, *extra), guards)
 
 
 def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - autograd.compile, as jax.jit
