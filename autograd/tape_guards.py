@@ -10,9 +10,14 @@ Outside a scope the log is None and nothing is kept (no reference to any node).
 
 from __future__ import annotations
 
+import operator
 import sys
 import threading
 from typing import NamedTuple
+
+# The comparisons a guard can be, by symbol: on floats for Values and the Python replay, and
+# elementwise on arrays for the numpy replay (the operator module's functions do both).
+COMPARISONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 class GuardError(ValueError):

@@ -23,10 +23,9 @@ import operator
 import numpy as np
 
 from .ops import DomainError
+from .tape_guards import COMPARISONS
 from .tape_text import guard_error, node_name
 from .value import as_number
-
-_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 
 
 def _reader(r: np.ndarray):
@@ -259,7 +258,7 @@ class NumpyPlan:
     def check_guards(self, state: tuple, batch: int | None) -> None:
         vals = state[0]
         for symbol, (which, lhs, rhs, result) in self.guards.items():
-            now = _COMPARE[symbol](vals[lhs], vals[rhs])
+            now = COMPARISONS[symbol](vals[lhs], vals[rhs])
             flipped = now != (result if batch is None else result[:, None])
             if flipped.any():
                 at = tuple(np.argwhere(flipped)[0])

@@ -7,13 +7,10 @@ numbers are the interpreter's, bit for bit.
 
 from __future__ import annotations
 
-import operator
-
 from .ops import DomainError
+from .tape_guards import COMPARISONS
 from .tape_text import guard_error, node_name
 from .value import as_number
-
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _as_float(op):
@@ -76,7 +73,7 @@ class PythonPlan:
 
     def check_guards(self, vals: list, batch) -> None:
         for k, (lhs, symbol, rhs, result, _site) in enumerate(self.tape.guards):
-            if _COMPARE[symbol](vals[lhs], vals[rhs]) is not result:
+            if COMPARISONS[symbol](vals[lhs], vals[rhs]) is not result:
                 raise guard_error(self.tape, k, vals[lhs], vals[rhs], None)
 
     def value(self, vals: list, slot: int) -> float:

@@ -8,6 +8,7 @@ import numbers
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
 from .ops import OPS, DomainError, Op
 from .switches import STATE
+from .tape_guards import COMPARISONS
 from .tape_guards import LOG as _GUARDS
 from .tape_guards import note as _note
 
@@ -154,6 +155,20 @@ def method_of(op: Op):
     return method
 
 
+def _comparison(symbol: str):
+    """The method for ``x <symbol> other``: compares the data; inside autograd.record() it is kept as a guard."""
+    compare = COMPARISONS[symbol]
+
+    def method(self, other) -> bool:
+        result = compare(self.data, _data_of(other, symbol))
+        if _GUARDS.guards is not None:
+            _note(self, symbol, other, result)
+        return result
+
+    method.__name__ = method.__qualname__ = f"__{compare.__name__}__"
+    return method
+
+
 class Value:
     """A scalar node of the computation graph: ``data``, ``grad``, ``label``, ``op``, ``parents``."""
 
@@ -228,29 +243,10 @@ class Value:
     # == and hash stay identity (inherited from object): nodes are dictionary keys in backward,
     # and x == y building a bool from data would make two distinct nodes with equal data collide.
     # Inside autograd.record() each comparison is also noted as a guard for the tape (tape_guards).
-    def __lt__(self, other) -> bool:
-        result = self.data < _data_of(other, "<")
-        if _GUARDS.guards is not None:
-            _note(self, "<", other, result)
-        return result
-
-    def __le__(self, other) -> bool:
-        result = self.data <= _data_of(other, "<=")
-        if _GUARDS.guards is not None:
-            _note(self, "<=", other, result)
-        return result
-
-    def __gt__(self, other) -> bool:
-        result = self.data > _data_of(other, ">")
-        if _GUARDS.guards is not None:
-            _note(self, ">", other, result)
-        return result
-
-    def __ge__(self, other) -> bool:
-        result = self.data >= _data_of(other, ">=")
-        if _GUARDS.guards is not None:
-            _note(self, ">=", other, result)
-        return result
+    __lt__ = _comparison("<")
+    __le__ = _comparison("<=")
+    __gt__ = _comparison(">")
+    __ge__ = _comparison(">=")
 
     def __float__(self) -> float:
         return self.data
