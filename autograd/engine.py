@@ -60,7 +60,7 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
             try:  # the op's rule: on the numbers, or on the Values themselves so the result has a graph
                 local = op.partials(node, *args) if create_graph else op.partials_on(node.data, args)
             except (ArithmeticError, ValueError) as exc:
-                raise DomainError(f"{op.name}: derivative rule failed at inputs {_datas(args)!r}: {exc}") from None
+                raise DomainError(f"{op.name}: derivative rule failed at inputs {numbers_of(args)!r}: {exc}") from None
             if local.__class__ is not tuple or len(local) != len(args) - op.nparams:
                 local = _one_per_input(op, args, local)
             for arg, derivative in zip(args, local):  # the params after the inputs have no derivative
@@ -107,10 +107,6 @@ def _one_per_input(op, args: tuple, local) -> tuple:
         return tuple(local)
     raise TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), one per input, "
                     f"got {local!r:.200}")
-
-
-def _datas(args: tuple) -> list:
-    return numbers_of(args)
 
 
 def _check_node(node: Value, grads: dict) -> None:

@@ -24,13 +24,9 @@ def function_of(op: Op) -> Callable:
     return function
 
 
-def _is_operator(op: Op) -> bool:
-    return op.symbol is not None
-
-
 # name -> free function, for every op that is not an operator (+, -, ...): the package's
 # functions (autograd.exp ...) and the formula whitelist of the command line are this dict.
-FUNCTIONS: dict[str, Callable] = {name: function_of(op) for name, op in OPS.items() if not _is_operator(op)}
+FUNCTIONS: dict[str, Callable] = {name: function_of(op) for name, op in OPS.items() if op.symbol is None}
 
 
 def _values(xs: Iterable, what: str) -> list[Value]:
