@@ -66,6 +66,7 @@ class Tape:
                         level = levels[j]
             ops.append(op), args.append(tuple(slots)), levels.append(level + 1)
         self.nodes: tuple[Value, ...] = tuple(order)  # kept for names and for print(tape)
+        self._slot_of = slot_of
         self.ops, self.args = ops, args
         self.root_slot = slot_of[root]
         # root's own graph is order[:graph_size]; after it come nodes only a guard needs (no adjoint)
@@ -82,6 +83,8 @@ class Tape:
         self.calls = len({self.group_of(i) for i in range(n) if ops[i] is not None})
         self._plans: dict[str, object] = {}
         self._run: tuple | None = None  # (plan, its state of the last forward, batch size or None)
+        self._wrt: tuple | None = None  # the last wrt given to backward and its checked positions
+        self._read: tuple | None = None  # the last nodes given to values_of and their slots
 
     def group_of(self, i: int) -> tuple:
         """The numpy call node i belongs to: its level, op and argument count (and whether it needs an adjoint)."""
@@ -110,16 +113,53 @@ class Tape:
         self._run = (plan, state, batch)
         return plan.value(state, self.root_slot)
 
-    def backward(self) -> list:
-        """d(root)/d(leaf) for every leaf, lined up with ``tape.leaves`` (floats, or arrays over the batch)."""
+    def backward(self, wrt: Sequence[int] | None = None) -> list:
+        """d(root)/d(leaf) for every leaf, lined up with ``tape.leaves`` (floats, or arrays over the batch).
+
+        ``wrt``: positions in ``tape.leaves`` (as ``jax.grad``'s argnums) whose gradients are
+        wanted, returned in its order; the numpy replay then skips the adjoints only other leaves need.
+        """
         if self._run is None:
             raise RuntimeError("tape.backward: call tape.forward(values) first (the last forward failed or never ran)")
         plan, state, batch = self._run
-        return plan.backward(state, self.root_slot, batch)
+        return plan.backward(state, self.root_slot, batch, self._wanted(wrt))
 
-    def value_and_grad(self, values=None, *, path: str = "auto") -> tuple:
-        """``(forward(values), backward())`` in one call."""
-        return self.forward(values, path=path), self.backward()
+    def values_of(self, nodes: Sequence[Value]) -> list:
+        """The values the last forward gave the recorded nodes ``nodes`` (floats, or arrays over the batch)."""
+        if self._run is None:
+            raise RuntimeError("tape.values_of: call tape.forward(values) first (the last forward failed or never ran)")
+        if nodes.__class__ is tuple and self._read is not None and self._read[0] is nodes:
+            slots = self._read[1]
+        else:
+            try:
+                slots = [self._slot_of[node] for node in nodes]
+            except (KeyError, TypeError):
+                raise ValueError("tape.values_of: nodes must be Values recorded in this tape "
+                                 "(compile_graph's `also` keeps nodes the root does not need)") from None
+            self._read = (nodes, slots)
+        plan, state, _batch = self._run
+        return plan.values(state, slots)
+
+    def value_and_grad(self, values=None, *, wrt: Sequence[int] | None = None, path: str = "auto") -> tuple:
+        """``(forward(values), backward(wrt))`` in one call."""
+        return self.forward(values, path=path), self.backward(wrt)
+
+    def _wanted(self, wrt) -> tuple[int, ...] | None:
+        """wrt as a tuple of leaf positions, each checked (None: every leaf)."""
+        if wrt is None:
+            return None
+        if wrt.__class__ is tuple and self._wrt is not None and self._wrt[0] is wrt:  # the same tuple as last time
+            return self._wrt[1]
+        if isinstance(wrt, (str, bytes)) or not isinstance(wrt, Sequence) and not hasattr(wrt, "__len__"):
+            raise TypeError(f"tape.backward: wrt must be a sequence of leaf positions, got {type(wrt).__name__}")
+        wanted = []
+        for k in wrt:
+            if not isinstance(k, numbers.Integral) or isinstance(k, bool) or not 0 <= k < len(self.leaves):
+                raise ValueError(f"tape.backward: wrt holds {k!r}, not a position in tape.leaves "
+                                 f"(0 to {len(self.leaves) - 1})")
+            wanted.append(int(k))
+        self._wrt = (wrt, tuple(wanted))
+        return self._wrt[1]
 
     def _plan(self, path: str, batch: int | None):
         if path not in _PATHS:
@@ -245,12 +285,17 @@ def _merged_levels(ops: list, args: list, levels: list[int], graph_size: int) ->
     return levels
 
 
-def compile_graph(root: Value, guards: Sequence[Guard] = ()) -> Tape:
-    """The tape of root's graph; each guard's nodes (and their graphs) are replayed too, to re-check it."""
+def compile_graph(root: Value, guards: Sequence[Guard] = (), also: Sequence[Value] = ()) -> Tape:
+    """The tape of root's graph; each guard's nodes (and their graphs) are replayed too, to re-check it,
+    and the nodes ``also``, to be read with ``tape.values_of``."""
     if not isinstance(root, Value):
         raise TypeError(f"compile: root must be a Value (or a function and example inputs), "
                         f"got {type(root).__name__} {root!r:.80}")
     extra = [g.node for g in guards] + [g.other for g in guards if isinstance(g.other, Value)]
+    for node in also:
+        if not isinstance(node, Value):
+            raise TypeError(f"compile: `also` must hold Values, got {type(node).__name__} {node!r:.80}")
+        extra.append(node)
     return Tape(root, topological_order(root, *extra), guards)
 
 

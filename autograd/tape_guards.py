@@ -68,8 +68,8 @@ class record:
         self._outer = None
         return False
 
-    def compile(self, root):
-        """The tape of root's graph, with this scope's comparisons as its guards."""
+    def compile(self, root, also=()):
+        """The tape of root's graph, with this scope's comparisons as its guards (``also``: see compile_graph)."""
         from .tape import compile_graph
 
-        return compile_graph(root, self.guards)
+        return compile_graph(root, self.guards, also)

@@ -94,54 +94,59 @@ def _repeat(row: np.ndarray) -> tuple:
     return None, None
 
 
-class _Scatter:
-    """Adds a call's contributions, derivatives times upstream adjoints, onto the slots ``targets`` (rows, nodes).
+class _Block:
+    """Argument rows [start, stop) of a call whose slots repeat alike: their contributions, summed over the repeat.
 
-    Consecutive argument rows whose slots repeat alike (``_repeat``) are one block: its
-    derivatives and the adjoints are multiplied and summed over the repeat by one ``einsum``,
-    leaving one contribution per distinct slot, then added by one ``_Flat``.
+    Without a repeat a contribution is derivative * adjoint, one per target. With one, the
+    products are summed over the repeat by one ``einsum`` (or the adjoints alone, for a
+    derivative that is one float), leaving one contribution per distinct slot.
     """
 
-    __slots__ = ("blocks",)
+    __slots__ = ("start", "stop", "rows", "shape", "axis", "spec", "flat")
 
-    def __init__(self, targets: np.ndarray) -> None:
-        keys = [_repeat(row) for row in targets]
-        self.blocks = []
-        start = 0
-        for k in range(1, len(keys) + 1):
-            if k < len(keys) and keys[k] == keys[start]:
-                continue
-            (shape, axis), rows = keys[start], targets[start:k]
-            if shape is None:
-                reduced, spec = rows, None
-            else:
-                reduced = rows.reshape(len(rows), *shape)
-                reduced = reduced[:, 0] if axis == 0 else reduced[:, :, 0]
-                spec = ("krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp...", axis)
-            self.blocks.append((start, k, shape, spec, _Flat(reduced.ravel())))
-            start = k
+    def __init__(self, start: int, stop: int, shape, axis, targets: np.ndarray) -> None:
+        self.start, self.stop, self.rows = start, stop, stop - start
+        self.shape, self.axis = shape, axis
+        if shape is not None:
+            targets = targets.reshape(self.rows, *shape)
+            targets = targets[:, 0] if axis == 0 else targets[:, :, 0]
+        self.spec = None if shape is None else ("krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp...")
+        self.flat = _Flat(targets.ravel())
 
-    def add(self, adj: np.ndarray, local, upstream: np.ndarray) -> None:
-        """local: the derivatives (rows, nodes[, batch]), a float for all of them, or a tuple of row blocks."""
+    def add(self, adj: np.ndarray, d, upstream: np.ndarray) -> None:
+        """d: the rows' derivatives, (rows, nodes[, batch]) or (nodes[, batch]) for one row, or one float for all."""
         rest = upstream.shape[1:]
-        for start, stop, shape, spec, flat in self.blocks:
-            d = _rows(local, start, stop)
-            full = (stop - start, *upstream.shape)
-            if shape is None:
-                c = upstream if d.__class__ is float and d == 1.0 else np.multiply(d, upstream)
-            elif d.__class__ is float:  # one derivative for every row and node: sum the adjoints alone
-                c = upstream.reshape(*shape, *rest).sum(axis=spec[1])
-                c = c if d == 1.0 else d * c
-                full = (stop - start, *c.shape)
-            else:
-                if d.shape != full:
-                    d = np.broadcast_to(d, full)
-                c = np.einsum(spec[0], d.reshape(stop - start, *shape, *rest), upstream.reshape(*shape, *rest))
-                full = c.shape
-            if c.shape != full:  # broadcast_to only when needed: it costs more than the small calls here
-                c = c[None] if full[0] == 1 and c.shape == full[1:] else np.broadcast_to(c, full)
-            c = c.reshape(-1, *rest)
-            flat.add(adj, c)
+        if self.shape is None:
+            c = upstream if d.__class__ is float and d == 1.0 else d * upstream
+        elif d.__class__ is float:  # one derivative for every row and node: sum the adjoints alone
+            c = upstream.reshape(*self.shape, *rest).sum(axis=self.axis)
+            c = c if d == 1.0 else d * c
+        else:
+            full = (self.rows, *upstream.shape)
+            if d.shape != full:
+                d = np.broadcast_to(d, full)
+            c = np.einsum(self.spec, d.reshape(self.rows, *self.shape, *rest), upstream.reshape(*self.shape, *rest))
+        # c: (rows, targets[, batch]), or without the rows axis when every row gets the same
+        if c.ndim == len(rest) + 2:
+            c = c[0] if self.rows == 1 else c.reshape(-1, *rest)
+        elif self.rows > 1:
+            c = np.broadcast_to(c, (self.rows, *c.shape)).reshape(-1, *rest)
+        self.flat.add(adj, c)
+
+
+def _blocks(targets: np.ndarray, needed: np.ndarray) -> list[_Block]:
+    """A call's argument rows (rows, nodes) as blocks of rows that repeat alike, leaving out
+    those none of whose slots needs an adjoint (constants, and leaves whose gradients are not asked for)."""
+    keys = [_repeat(row) for row in targets]
+    blocks = []
+    start = 0
+    for k in range(1, len(keys) + 1):
+        if k < len(keys) and keys[k] == keys[start]:
+            continue
+        if needed[targets[start:k]].any():
+            blocks.append(_Block(start, k, *keys[start], targets[start:k]))
+        start = k
+    return blocks
 
 
 def _rows(local, start: int, stop: int):
@@ -163,14 +168,13 @@ class _Call:
     """One numpy call: an op over the output slots [start, stop), its arguments from ``index`` (args, nodes).
 
     A stacked form reads every argument with one fancy index; another form reads each argument
-    row as a slice or an index array. Backward scatters the whole call's inputs at once (stacked)
-    or input by input, skipping inputs that are constants in every node (they take no adjoint).
+    row as a slice or an index array.
     """
 
     __slots__ = ("op", "start", "stop", "out", "nodes", "index", "rows", "inputs", "adjoint", "stacked",
-                 "partials_stacked", "scatter", "width")
+                 "partials_stacked", "width")
 
-    def __init__(self, op, start: int, nodes: list[int], args: np.ndarray, adjoint: bool, n_constants: int) -> None:
+    def __init__(self, op, start: int, nodes: list[int], args: np.ndarray, adjoint: bool) -> None:
         self.op, self.start, self.stop, self.nodes = op, start, start + len(nodes), nodes
         self.out = slice(start, self.stop)
         self.width = len(nodes)
@@ -180,10 +184,6 @@ class _Call:
         self.partials_stacked = getattr(op.numpy_partials, "stacked", False)
         self.index = args
         self.rows = None if self.stacked else [_reader(r) for r in args]
-        if self.partials_stacked:  # one scatter for every input of every node, argument-major
-            self.scatter = _Scatter(args[: self.inputs])
-        else:  # per input: None (a constant in every node of the call) or its scatter
-            self.scatter = [None if (r < n_constants).all() else _Scatter(r[None]) for r in args[: self.inputs]]
 
 
 class NumpyPlan:
@@ -214,7 +214,7 @@ class NumpyPlan:
         for key in keys:
             nodes = groups[key]
             args = np.array([[new[j] for j in tape.args[i]] for i in nodes], dtype=np.intp).T
-            self.calls.append(_Call(key[1], new[nodes[0]], nodes, np.ascontiguousarray(args), key[3], c))
+            self.calls.append(_Call(key[1], new[nodes[0]], nodes, np.ascontiguousarray(args), key[3]))
         guards = tape.guards
         self.guards = {
             symbol: (np.array([k for k, g in enumerate(guards) if g[1] == symbol]),
@@ -223,6 +223,39 @@ class NumpyPlan:
                      np.array([g[3] for g in guards if g[1] == symbol], dtype=bool))
             for symbol in {g[1] for g in guards}
         }
+        self._programs: dict = {}  # the leaves whose gradients are asked for -> the backward program
+
+    def _program(self, wanted: tuple | None) -> list:
+        """Backward's steps for the gradients of the leaves ``wanted`` (positions; None: every leaf).
+
+        Each step is (position of the call, the call, its blocks: one list for a stacked form, else
+        one list per input), in reverse order. A slot needs an adjoint when a wanted leaf is among
+        its arguments' graphs; argument rows where none does get no block, a call with none no step.
+        """
+        program = self._programs.get(wanted)
+        if program is not None:
+            return program
+        c = len(self.constants)
+        needed = np.zeros(self.size, dtype=bool)
+        needed[self.leaf_rows if wanted is None else c + np.array(wanted, dtype=np.intp)] = True
+        for call in self.calls:
+            needed[call.out] = needed[call.index[: call.inputs]].any(axis=0)
+        program = []
+        for k in range(len(self.calls) - 1, -1, -1):
+            call = self.calls[k]
+            if not call.adjoint:
+                continue
+            rows = call.index[: call.inputs]
+            if call.partials_stacked:  # one set of blocks for every input of every node, argument-major
+                blocks = _blocks(rows, needed)
+                if blocks:
+                    program.append((k, call, blocks))
+            else:
+                blocks = [_blocks(row[None], needed) for row in rows]
+                if any(blocks):
+                    program.append((k, call, blocks))
+        self._programs[wanted] = program
+        return program
 
     def forward(self, leaf_values, batch: int | None) -> tuple:
         c = len(self.constants)
@@ -273,27 +306,31 @@ class NumpyPlan:
         v = state[0][self.new[slot]]
         return float(v) if v.ndim == 0 else v.copy()
 
-    def backward(self, state: tuple, root: int, batch: int | None) -> list:
+    def values(self, state: tuple, slots: list[int]) -> list:
+        rows = state[0][[self.new[slot] for slot in slots]]  # a fancy index: a copy
+        return rows.tolist() if rows.ndim == 1 else list(rows)
+
+    def backward(self, state: tuple, root: int, batch: int | None, wanted: tuple | None = None) -> list:
         vals, gathered = state
         adj = np.zeros_like(vals)
         adj[self.new[root]] = 1.0
         with np.errstate(all="ignore"):
-            for call, a in zip(reversed(self.calls), reversed(gathered)):
-                if not call.adjoint:
-                    continue
+            for k, call, blocks in self._program(wanted):
+                a = gathered[k]
                 upstream, out = adj[call.out], vals[call.out]
                 form = call.op.numpy_partials
                 if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
-                    call.scatter.add(adj, form(out, a if call.stacked else np.array(a)), upstream)
+                    local = form(out, a if call.stacked else np.array(a))
+                    for block in blocks:
+                        block.add(adj, _rows(local, block.start, block.stop), upstream)
                     continue
                 local = form(out, *a) if form is not None else None
                 if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
                     local = _each_partials(self.tape, call, out, a)
-                for d, scatter in zip(local, call.scatter):
-                    if scatter is None:  # this input is a constant in every node of the call
-                        continue
-                    scatter.add(adj, d if d.__class__ is float else np.asarray(d)[None], upstream)
-        rows = adj[self.leaf_rows]
+                for d, input_blocks in zip(local, blocks):
+                    for block in input_blocks:  # none for an input that needs no adjoint (a constant, ...)
+                        block.add(adj, d if d.__class__ is float else np.asarray(d), upstream)
+        rows = adj[self.leaf_rows] if wanted is None else adj[len(self.constants) + np.array(wanted, dtype=np.intp)]
         return rows.tolist() if batch is None else list(rows)
 
 

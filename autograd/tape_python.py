@@ -79,7 +79,10 @@ class PythonPlan:
     def value(self, vals: list, slot: int) -> float:
         return vals[slot]
 
-    def backward(self, vals: list, root: int, batch) -> list:
+    def values(self, vals: list, slots: list[int]) -> list:
+        return [vals[slot] for slot in slots]
+
+    def backward(self, vals: list, root: int, batch, wanted: tuple | None = None) -> list:
         adj = [0.0] * len(vals)
         adj[root] = 1.0
         try:
@@ -109,7 +112,8 @@ class PythonPlan:
             n = len(self.tape.args[i]) if op.arity is None else op.arity
             raise TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), "
                             f"one per input, got {local!r:.200}") from None
-        return [adj[i] for i in self.tape.leaf_slots]
+        slots = self.tape.leaf_slots
+        return [adj[slots[k]] for k in (range(len(slots)) if wanted is None else wanted)]
 
 
 def _located(tape, i: int, exc: Exception, inputs: list) -> DomainError:

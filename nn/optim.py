@@ -10,8 +10,9 @@ evaluated at the number of steps already taken.
 from __future__ import annotations
 
 import abc
-import math
 from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
 
 from autograd import Value
 
@@ -69,35 +70,36 @@ class Optimizer(abc.ABC):
         for p in self.params:
             p.grad = 0.0
 
-    def _grads(self) -> list[float]:
-        grads = [p.grad for p in self.params]
-        total = sum(grads) if all(g.__class__ is float for g in grads) else None
-        if total is not None and math.isfinite(total):  # a sum of floats is finite only if every one is
-            return grads
-        grads = []
-        for i, p in enumerate(self.params):
-            g = p.grad
-            if g.__class__ is not float:  # an int, or a Value after backward(create_graph=True)
-                g = float(g)
-            if not math.isfinite(g):
-                raise ValueError(
-                    f"{type(self).__name__}.step: the gradient of {_param_name(p, i)} is {g!r}; "
-                    "nothing was updated (try a smaller learning rate)"
-                )
-            grads.append(g)
+    def _grads(self) -> np.ndarray:
+        """Every parameter's gradient as a float, checked: a ValueError names the first non-finite one."""
+        # float() of each: an int, or a Value after backward(create_graph=True), is read as its number
+        grads = np.array([p.grad for p in self.params], dtype=float)
+        if not np.isfinite(grads).all():
+            i = int(np.flatnonzero(~np.isfinite(grads))[0])
+            raise ValueError(
+                f"{type(self).__name__}.step: the gradient of {_param_name(self.params[i], i)} is "
+                f"{float(grads[i])!r}; nothing was updated (try a smaller learning rate)"
+            )
         return grads
 
     def step(self) -> None:
-        """Update every parameter from its gradient (all or nothing), then count the step."""
+        """Update every parameter from its gradient (all or nothing), then count the step.
+
+        The arithmetic runs on numpy arrays, one element per parameter: float64 operations round
+        as Python's floats do, so the numbers are those of the same formula written per parameter.
+        """
         grads = self._grads()
         lr = self.lr
-        new_data, commit_state = self._update(grads, lr)
-        for i, value in enumerate(() if math.isfinite(sum(new_data)) else new_data):  # find the culprit
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"{type(self).__name__}.step: the update would make {_param_name(self.params[i], i)} "
-                    f"{value!r}; nothing was updated (try a smaller learning rate)"
-                )
+        with np.errstate(all="ignore"):  # an overflow is found below and named, as a float's would be
+            new_data, commit_state = self._update(grads, np.array([p.data for p in self.params]), lr)
+        finite = np.isfinite(new_data)
+        if not finite.all():  # name the culprit
+            i = int(np.flatnonzero(~finite)[0])
+            raise ValueError(
+                f"{type(self).__name__}.step: the update would make {_param_name(self.params[i], i)} "
+                f"{float(new_data[i])!r}; nothing was updated (try a smaller learning rate)"
+            )
+        new_data = new_data.tolist()
         with sigint_deferred():  # the commit: every parameter, the optimizer's state and the count, or none
             for p, value in zip(self.params, new_data):
                 p.data = value
@@ -105,8 +107,9 @@ class Optimizer(abc.ABC):
             self.steps += 1
 
     @abc.abstractmethod
-    def _update(self, grads: list[float], lr: float) -> tuple[list[float], Callable[[], None]]:
-        """The new parameter values and a function that stores the new optimizer state."""
+    def _update(self, grads: np.ndarray, datas: np.ndarray, lr: float) -> tuple[np.ndarray, Callable[[], None]]:
+        """The new parameter values (from the gradients and the current values) and a function that
+        stores the new optimizer state."""
 
     def __repr__(self) -> str:
         lr = self._schedule if self._schedule is not None else self._lr
@@ -128,20 +131,20 @@ class SGD(Optimizer):
         if self.momentum >= 1.0:
             raise ValueError(f"SGD: momentum must be < 1, got {self.momentum!r}")
         self.weight_decay = non_negative(weight_decay, "SGD: weight_decay")
-        self.velocity = [0.0] * len(self.params)
+        self.velocity = np.zeros(len(self.params))
 
-    def _update(self, grads, lr):
+    def _update(self, grads, datas, lr):
         wd, mu = self.weight_decay, self.momentum
         if wd:
-            grads = [g + wd * p.data for g, p in zip(grads, self.params)]
+            grads = grads + wd * datas
         if not mu:
-            return [p.data - lr * g for p, g in zip(self.params, grads)], lambda: None
-        velocity = [mu * v + g for v, g in zip(self.velocity, grads)]
+            return datas - lr * grads, lambda: None
+        velocity = mu * self.velocity + grads
 
         def commit() -> None:
             self.velocity = velocity
 
-        return [p.data - lr * v for p, v in zip(self.params, velocity)], commit
+        return datas - lr * velocity, commit
 
 
 class Adam(Optimizer):
@@ -170,22 +173,21 @@ class Adam(Optimizer):
         if weight_decay is None:
             weight_decay = self.default_weight_decay
         self.weight_decay = non_negative(weight_decay, f"{who}: weight_decay")
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
+        self.m = np.zeros(len(self.params))
+        self.v = np.zeros(len(self.params))
 
-    def _update(self, grads, lr):
+    def _update(self, grads, datas, lr):
         b1, b2 = self.betas
         wd, eps = self.weight_decay, self.eps
         t = self.steps + 1
         correction1, correction2 = 1.0 - b1**t, 1.0 - b2**t
-        datas = [p.data for p in self.params]
         if wd and not self.decoupled:
-            grads = [g + wd * x for g, x in zip(grads, datas)]
-        m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self.m, grads)]
-        v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self.v, grads)]
+            grads = grads + wd * datas
+        m = b1 * self.m + (1.0 - b1) * grads
+        v = b2 * self.v + (1.0 - b2) * grads * grads
         if wd and self.decoupled:
-            datas = [x - lr * wd * x for x in datas]  # AdamW: decay the weights, not the gradient
-        new = [x - lr * (mi / correction1) / (math.sqrt(vi / correction2) + eps) for x, mi, vi in zip(datas, m, v)]
+            datas = datas - lr * wd * datas  # AdamW: decay the weights, not the gradient
+        new = datas - lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
 
         def commit() -> None:
             self.m, self.v = m, v

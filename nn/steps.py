@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from autograd import DomainError, GuardError, Value, backprop, dot, enable_grad, record
+from autograd import DomainError, GuardError, Value, backprop, enable_grad, record
 
 from . import losses
 from .optim import Optimizer
@@ -71,9 +71,8 @@ class _CompiledStep:
 
     ``targets`` holds the batch's rows as its target leaves take them (``losses.leaf_targets``);
     ``scalar`` says whether a sample's target is one Value (else a list, as for several outputs).
-    With ``outputs``, the replay also gives each sample's outputs (for the metrics): a tape has
-    one root, so the root is loss + sum_ij u_ij * out_ij over probe leaves u_ij held at 0, whose
-    gradients are the outputs; the probes add exactly 0 to the loss and to every other gradient.
+    With ``outputs``, the replay also gives each sample's outputs (for the metrics), read from
+    the forward's values (``tape.values_of``).
     """
 
     def __init__(self, model, rows, targets: list, scalar: bool, loss_fn, params, l1: float, l2: float,
@@ -83,13 +82,12 @@ class _CompiledStep:
         with enable_grad(), record() as scope:  # comparisons on Values become the tape's guards
             preds = [model(x) for x in xs]
             total = objective(loss_fn, preds, [t[0] if scalar else t for t in ts], params, l1, l2)
-            outs = [[p] if isinstance(p, Value) else list(p) for p in preds]
-            probes = [[Value(0.0, f"u[{i},{j}]") for j in range(len(o))] for i, o in enumerate(outs)]
-            if outputs:
-                total = total + dot([u for row in probes for u in row], [o for row in outs for o in row])
-        self.tape = tape = scope.compile(total)
+        outs = [[p] if isinstance(p, Value) else list(p) for p in preds]
+        self.outs = tuple(o for row in outs for o in row) if outputs else ()  # every sample's outputs, in order
+        self.width = len(outs[0]) if outs else 0  # outputs per sample
+        self.tape = tape = scope.compile(total, also=self.outs)
         index = {leaf: k for k, leaf in enumerate(tape.leaves)}
-        # The leaf values as one float array: the fixed leaves' numbers (probes, ...) once, then per
+        # The leaf values as one float array: the fixed leaves' numbers (constants) once, then per
         # step the parameters' numbers and the batch's, each written by one fancy index.
         self.values = np.array([leaf.data for leaf in tape.leaves], dtype=float)
         x = [(index[leaf], i * len(row) + j) for i, row in enumerate(xs) for j, leaf in enumerate(row) if leaf in index]
@@ -99,19 +97,24 @@ class _CompiledStep:
         self.params = list({id(p): p for p in params}.values())
         self.reached = [p for p in self.params if p in index]  # the parameters the loss reaches: leaves
         self.p_at = np.array([index[p] for p in self.reached], dtype=np.intp)
-        self.position = {id(p): index.get(p, -1) for p in self.params}  # -1: not reached, gradient 0
-        self.out_slots = [[index[u] for u in row] for row in probes] if outputs else []
+        # The gradients asked of the tape (the inputs' and targets' are never read): the reached
+        # parameters'; below, positions are in this list.
+        self.wrt = tuple(index[p] for p in self.reached)
+        at = {id(p): k for k, p in enumerate(self.reached)}
+        self.position = {id(p): at.get(id(p), -1) for p in self.params}  # -1: not reached, gradient 0
         self.optimized, self.optimized_at = None, []  # the optimizer's parameters and their gradients' positions
         self.single = bool(preds) and isinstance(preds[0], Value)
 
     def gradients(self, rows, targets) -> tuple[float, list, list]:
-        """The loss on this batch, every leaf's gradient (then a 0.0) and the outputs, at the parameters' numbers."""
+        """The loss on this batch, the gradients ``wrt`` asks for (then a 0.0) and the outputs, at the parameters' numbers."""
         values = self.values.copy()
         values[self.p_at] = [p.data for p in self.reached]
         values[self.x_at] = np.asarray(rows, dtype=float).ravel()[self.x_from]
         values[self.t_at] = np.asarray(targets, dtype=float).ravel()[self.t_from]
-        value, grads = self.tape.value_and_grad(values)
-        outputs = [grads[row[0]] if self.single else [grads[k] for k in row] for row in self.out_slots]
+        value, grads = self.tape.value_and_grad(values, wrt=self.wrt)
+        outputs = self.tape.values_of(self.outs) if self.outs else []
+        if not self.single:
+            outputs = [outputs[i:i + self.width] for i in range(0, len(outputs), self.width)]
         grads.append(0.0)  # the gradient of a parameter the loss does not reach (position -1)
         return value, grads, outputs
 

@@ -22,10 +22,10 @@ signal.signal(signal.SIGINT, lambda signum, frame: stray.append(signum))  # a SI
 
 
 class Recording(nn.SGD):
-    def _update(self, grads, lr):
+    def _update(self, grads, datas, lr):
         self.before = ([p.data for p in self.params], self.steps, self.velocity)
-        new, commit = super()._update(grads, lr)
-        self.after = (list(new), self.steps + 1)
+        new, commit = super()._update(grads, datas, lr)
+        self.after = (new.tolist(), self.steps + 1)
         print("update", flush=True)
         time.sleep(pause)  # work before the writes, as long as the writes: a second Ctrl-C can land in either
         return new, commit

@@ -407,3 +407,63 @@ def test_one_float_array_lined_up_with_the_leaves_replays_as_a_list_of_floats(pa
         tape.forward(np.array([1.0, 2.0, 3.0]), path=path)
     with pytest.raises(DomainError, match=r"log: input must be > 0, got -3\.0 \(tape node"):
         tape.forward(np.array([-1.0, 3.0]), path=path)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("seed", range(6))
+def test_gradients_with_respect_to_some_leaves_are_those_of_the_full_backward(seed, path):
+    root, _ = _random_graph(seed)
+    tape = autograd.compile(root)
+    rng = random.Random(seed)
+    wrt = rng.sample(range(len(tape.leaves)), k=max(1, len(tape.leaves) // 2))
+    _, every = tape.value_and_grad(path=path)
+    _, some = tape.value_and_grad(wrt=wrt, path=path)
+    assert some == [every[k] for k in wrt]  # the same adjoints, the others' left out, in wrt's order
+
+
+def test_gradients_of_some_leaves_of_a_batch_skip_the_others_and_match_eager():
+    # the weights' gradients only, over a batch of inputs: the inputs' adjoints are not computed
+    rng = random.Random("wrt-batch")
+    w = [Value(rng.uniform(-1, 1), label=f"w{i}") for i in range(3)]
+    xs = [Value(0.0, label=f"x{i}") for i in range(3)]
+    root = (autograd.dot(w, xs) + w[0] * xs[1]).tanh()
+    tape = autograd.compile(root)
+    batch = {x: np.linspace(-1.0, 1.0, 4) + k for k, x in enumerate(xs)}
+    wrt = [tape.index(v) for v in w]
+    _, grads = tape.value_and_grad(batch, wrt=wrt)
+    plan = tape._plan("numpy", 4)
+
+    def blocks(program):
+        return sum(len(b) if call.partials_stacked else sum(map(len, b)) for _, call, b in program)
+
+    assert blocks(plan._program(tuple(wrt))) < blocks(plan._program(None))  # the inputs' scatters are left out
+    for s in range(4):
+        for x, values in batch.items():
+            x.data = float(values[s])
+        want = backprop(_recompute(root))
+        _close([g[s] for g in grads], [want.get(v, 0.0) for v in w])
+
+
+@pytest.mark.parametrize("bad", [[-1], [99], ["0"], [True], "0", 3])
+def test_a_bad_wrt_is_refused_naming_it(bad):
+    x = Value(1.0)
+    tape = autograd.compile(x * x + 1.0)
+    tape.forward()
+    with pytest.raises((TypeError, ValueError), match="wrt"):
+        tape.backward(bad)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_values_of_reads_inner_nodes_and_nodes_kept_with_also(path):
+    with autograd.record() as scope:
+        x, y = Value(0.5, label="x"), Value(-2.0, label="y")
+        h = (x * y).tanh()
+        aside = (x + 3.0) * 2.0  # not in the root's graph: kept with `also`
+        root = h * h + y
+    tape = scope.compile(root, also=[aside])
+    tape.forward([1.5, 0.25] if tape.leaves[0] is x else [0.25, 1.5], path=path)
+    assert tape.values_of([h, aside, x]) == [math.tanh(1.5 * 0.25), (1.5 + 3.0) * 2.0, 1.5]
+    tape.forward({x: np.array([1.0, 2.0])})
+    _close(tape.values_of((aside,))[0], [8.0, 10.0])
+    with pytest.raises(ValueError, match="values_of"):
+        tape.values_of([Value(1.0)])
