@@ -106,7 +106,7 @@ class _CompiledStep:
         self.single = bool(preds) and isinstance(preds[0], Value)
 
     def gradients(self, rows, targets) -> tuple[float, list, list]:
-        """The loss on this batch, the gradients ``wrt`` asks for (then a 0.0) and the outputs, at the parameters' numbers."""
+        """The loss on this batch, the gradients ``wrt`` asks for (then a 0.0) and the outputs, at the parameters."""
         values = self.values.copy()
         values[self.p_at] = [p.data for p in self.reached]
         values[self.x_at] = np.asarray(rows, dtype=float).ravel()[self.x_from]
