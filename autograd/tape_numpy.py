@@ -102,9 +102,9 @@ class _Block:
     derivative that is one float), leaving one contribution per distinct slot.
     """
 
-    __slots__ = ("start", "stop", "rows", "shape", "axis", "spec", "flat")
+    __slots__ = ("start", "stop", "rows", "shape", "axis", "spec", "flat", "direct")
 
-    def __init__(self, start: int, stop: int, shape, axis, targets: np.ndarray) -> None:
+    def __init__(self, start: int, stop: int, shape, axis, targets: np.ndarray, single: bool = False) -> None:
         self.start, self.stop, self.rows = start, stop, stop - start
         self.shape, self.axis = shape, axis
         if shape is not None:
@@ -112,9 +112,15 @@ class _Block:
             targets = targets[:, 0] if axis == 0 else targets[:, :, 0]
         self.spec = None if shape is None else ("krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp...")
         self.flat = _Flat(targets.ravel())
+        # one input's row (d is (nodes[, batch]) or a float), no repeat, distinct slots: the most
+        # common block, one multiply and one add
+        self.direct = self.flat.target if single and shape is None and self.flat.unique else None
 
     def add(self, adj: np.ndarray, d, upstream: np.ndarray) -> None:
         """d: the rows' derivatives, (rows, nodes[, batch]) or (nodes[, batch]) for one row, or one float for all."""
+        if self.direct is not None:
+            adj[self.direct] += upstream if d.__class__ is float and d == 1.0 else d * upstream
+            return
         rest = upstream.shape[1:]
         if self.shape is None:
             c = upstream if d.__class__ is float and d == 1.0 else d * upstream
@@ -130,13 +136,14 @@ class _Block:
         if c.ndim == len(rest) + 2:
             c = c[0] if self.rows == 1 else c.reshape(-1, *rest)
         elif self.rows > 1:
-            c = np.broadcast_to(c, (self.rows, *c.shape)).reshape(-1, *rest)
+            c = c[None].repeat(self.rows, axis=0).reshape(-1, *rest)
         self.flat.add(adj, c)
 
 
-def _blocks(targets: np.ndarray, needed: np.ndarray) -> list[_Block]:
+def _blocks(targets: np.ndarray, needed: np.ndarray, single: bool = False) -> list[_Block]:
     """A call's argument rows (rows, nodes) as blocks of rows that repeat alike, leaving out
-    those none of whose slots needs an adjoint (constants, and leaves whose gradients are not asked for)."""
+    those none of whose slots needs an adjoint (constants, and leaves whose gradients are not asked for).
+    ``single``: targets is one input's row, whose derivatives come without the rows axis."""
     keys = [_repeat(row) for row in targets]
     blocks = []
     start = 0
@@ -144,7 +151,7 @@ def _blocks(targets: np.ndarray, needed: np.ndarray) -> list[_Block]:
         if k < len(keys) and keys[k] == keys[start]:
             continue
         if needed[targets[start:k]].any():
-            blocks.append(_Block(start, k, *keys[start], targets[start:k]))
+            blocks.append(_Block(start, k, *keys[start], targets[start:k], single))
         start = k
     return blocks
 
@@ -251,7 +258,7 @@ class NumpyPlan:
                 if blocks:
                     program.append((k, call, blocks))
             else:
-                blocks = [_blocks(row[None], needed) for row in rows]
+                blocks = [_blocks(row[None], needed, single=True) for row in rows]
                 if any(blocks):
                     program.append((k, call, blocks))
         self._programs[wanted] = program

@@ -102,7 +102,8 @@ class _CompiledStep:
         self.wrt = tuple(index[p] for p in self.reached)
         at = {id(p): k for k, p in enumerate(self.reached)}
         self.position = {id(p): at.get(id(p), -1) for p in self.params}  # -1: not reached, gradient 0
-        self.optimized, self.optimized_at = None, []  # the optimizer's parameters and their gradients' positions
+        self.optimized = None  # the optimizer's parameters, and below their gradients' positions
+        self.optimized_at = self.theirs_at = _NONE
         self.single = bool(preds) and isinstance(preds[0], Value)
 
     def gradients(self, rows, targets) -> tuple[float, list, list]:
@@ -122,6 +123,37 @@ class _CompiledStep:
 _NONE = np.zeros(0, dtype=np.intp)
 
 
+class FixedTargetsLoss:
+    """The objective on one set of rows' targets (fit's validation set) as a tape over the outputs and parameters.
+
+    Recorded once with leaves for the outputs (``outputs``: the first numbers they take, a list,
+    or a list of rows for several outputs) and the targets as constants, then replayed forward
+    each epoch: no graph of the loss is built again. Raises DomainError for a loss that is not
+    finite there and GuardError when its code took another branch (the caller computes it eagerly).
+    """
+
+    def __init__(self, outputs: list, targets: list, loss_fn, params, l1: float, l2: float) -> None:
+        single = not outputs or not isinstance(outputs[0], list)
+        rows = [[v] for v in outputs] if single else outputs
+        leaves = [[Value(float(v), f"out[{i},{j}]") for j, v in enumerate(row)] for i, row in enumerate(rows)]
+        with enable_grad(), record() as scope:
+            total = objective(loss_fn, [row[0] for row in leaves] if single else leaves, targets, params, l1, l2)
+        self.tape = tape = scope.compile(total)
+        index = {leaf: k for k, leaf in enumerate(tape.leaves)}
+        self.values = np.array([leaf.data for leaf in tape.leaves], dtype=float)
+        o = [(index[leaf], k) for k, leaf in enumerate(v for row in leaves for v in row) if leaf in index]
+        self.o_at, self.o_from = (np.array(v, dtype=np.intp) for v in zip(*o)) if o else (_NONE, _NONE)
+        self.reached = [p for p in {id(p): p for p in params}.values() if p in index]
+        self.p_at = np.array([index[p] for p in self.reached], dtype=np.intp)
+
+    def __call__(self, outputs) -> float:
+        """The loss at these outputs (as given to the constructor) and the parameters' current numbers."""
+        values = self.values.copy()
+        values[self.p_at] = [p.data for p in self.reached]
+        values[self.o_at] = np.asarray(outputs, dtype=float).ravel()[self.o_from]
+        return self.tape.forward(values)
+
+
 def compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, optimizer, l1, l2, outputs: bool):
     """eager_step through the tape, or None for a batch the tape cannot take (a non-finite number, a flipped
     guard, a saturated label while recording): that step is taken eagerly, with eager's numbers or error."""
@@ -134,18 +166,18 @@ def compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, op
         return None
     if step.optimized is not optimizer.params:  # where the optimizer's parameters' gradients are
         step.optimized = optimizer.params
-        step.optimized_at = [step.position.get(id(p), -1) for p in optimizer.params]
+        step.optimized_at = np.array([step.position.get(id(p), -1) for p in optimizer.params], dtype=np.intp)
+        step.theirs_at = np.array(list(step.position.values()), dtype=np.intp)
         # the optimizer's parameters that are not the loss's leaves (their gradient is 0)
         step.unreached = [p for p in optimizer.params if id(p) not in step.position]
-    mine = [grads[k] for k in step.optimized_at]
-    squares = 0.0
-    for g in mine:
-        squares += g * g
-    theirs = [grads[k] for k in step.position.values()]
-    # a sum of floats is finite only if every one is (an overflowing sum sends the step to eager)
-    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(sum(theirs))):
+    grads = np.array(grads)
+    mine = grads[step.optimized_at]
+    squares = float(mine @ mine)
+    theirs = grads[step.theirs_at]
+    # an overflowing sum of squares, as a non-finite number, sends the step to eager
+    if not (math.isfinite(value) and math.isfinite(squares) and np.isfinite(theirs).all()):
         return None
-    for p, g in zip(step.params, theirs):  # each gradient written once
+    for p, g in zip(step.params, theirs.tolist()):  # each gradient written once
         p.grad = g
     for p in step.unreached:
         p.grad = 0.0

@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
-from autograd import DomainError, no_grad
+from autograd import DomainError, GuardError, no_grad
 
 from . import losses
 from ._arguments import fraction, integer, non_negative
@@ -27,7 +28,7 @@ from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
 from .replay import Replay, is_static
-from .steps import StepFailed, compiled_step, data_of, eager_step, objective
+from .steps import FixedTargetsLoss, StepFailed, compiled_step, data_of, eager_step, objective
 
 
 class DivergedError(FloatingPointError):
@@ -77,12 +78,38 @@ def _mean_loss(step_losses: list[tuple[float, int]]) -> float:
     return sum(value * size for value, size in step_losses) / sum(size for _, size in step_losses)
 
 
-def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2, replay=None) -> tuple[float, list]:
-    """The loss and outputs on rows without a graph of the model: eager, or the outputs through a Replay."""
+class _Compiled(NamedTuple):
+    """What fit keeps to go through tapes: the steps' tapes by batch size, each row's target numbers
+    (losses.leaf_targets), whether a target is one Value, the model's Replay, and validation's loss tape."""
+
+    steps: dict
+    leaf_rows: list
+    scalar: bool
+    replay: Replay
+    val_loss: list  # [FixedTargetsLoss], [None] before the first validation, [False] once it cannot be used
+
+
+def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2, replay=None, loss_tape=None) -> tuple[float, list]:
+    """The loss and outputs on rows without a graph of the model: eager, or the outputs through a Replay.
+
+    ``loss_tape``, a one-item list (fit's, kept across epochs): the loss through a FixedTargetsLoss
+    recorded on the first call, or None once recording or a replay could not take these outputs.
+    """
     with no_grad():
         preds = [model(x) for x in rows] if replay is None else replay(np.asarray(rows, dtype=float)).tolist()
         try:
-            value = objective(loss_fn, preds, targets, params, l1, l2).data
+            value = None
+            if loss_tape is not None and loss_tape[0] is not False:
+                try:
+                    if loss_tape[0] is None:
+                        loss_tape[0] = FixedTargetsLoss(preds, targets, loss_fn, params, l1, l2)
+                    value = loss_tape[0](preds)
+                except GuardError:  # the loss's code branches on the numbers: eager from now on
+                    loss_tape[0] = False
+                except DomainError:  # eager decides, with its own error
+                    pass
+            if value is None:
+                value = objective(loss_fn, preds, targets, params, l1, l2).data
         except DomainError:  # e.g. a saturated wrong probability: the loss is infinite
             value = math.inf
         return value, (preds if replay is not None else [data_of(p) for p in preds])
@@ -104,8 +131,8 @@ def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params,
             with gc_paused():
                 done = None
                 if tape is not None:
-                    steps, leaf_rows, scalar, _ = tape
-                    done = compiled_step(steps, model, xb, [leaf_rows[i] for i in index], scalar, loss_fn, params,
+                    done = compiled_step(tape.steps, model, xb, [tape.leaf_rows[i] for i in index], tape.scalar,
+                                         loss_fn, params,
                                           optimizer, l1, l2, bool(named_metrics))
                 value, norm, out = done or eager_step(model, xb, yb, loss_fn, params, optimizer, l1, l2)
         except StepFailed as exc:
@@ -230,8 +257,8 @@ def fit(
     if use_tape:  # the targets are checked once here, as each eager step would check its batch's
         replay = Replay(model, row=rows[0])
         nout = len(replay.outputs)
-        tape = ({}, losses.leaf_targets(loss_fn, y, nout).tolist(), y.ndim == 1 and loss_fn is not losses.cross_entropy,
-                replay)
+        tape = _Compiled({}, losses.leaf_targets(loss_fn, y, nout).tolist(),
+                         y.ndim == 1 and loss_fn is not losses.cross_entropy, replay, [None])
     history = History()
     bar = _progress_bar(epochs, progress and not _tqdm_disabled())
     try:
@@ -241,7 +268,7 @@ def fit(
                                     l1, l2, named_metrics, ctrl_c, history, tape)
                 if validation is not None:
                     record["val_loss"], val_out = _evaluate_rows(model, val_rows, val_targets, loss_fn, params, l1, l2,
-                                                                 tape[3] if tape else None)
+                                                                 *((tape.replay, tape.val_loss) if tape else ()))
                 for name, metric in named_metrics:
                     record[f"val_{name}"] = metric(np.asarray(val_out), y_val) if validation is not None else None
                 history.records.append(record)

@@ -150,3 +150,29 @@ def test_predict_keeps_the_shape_of_the_models_output():
         eager = nn.predict(model, X, compile=False)
         taped = nn.predict(model, X, compile=True)
         assert taped.shape == eager.shape and np.allclose(taped, eager, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["mse", "bce", "bce_logits", "ce", "hinge"])
+def test_the_validation_loss_tape_replays_the_eager_objective(name):
+    from autograd import no_grad
+    from nn.steps import FixedTargetsLoss, objective
+
+    rng = np.random.default_rng(len(name))
+    loss_fn = nn.losses.get_loss(name)
+    model = nn.MLP(2, [3, 3 if name == "ce" else 1], seed=1)
+    params = model.parameters()
+    n = 7
+    if name == "ce":
+        targets, outputs = rng.integers(0, 3, n).tolist(), rng.normal(size=(n, 3)).tolist()
+    elif name in ("bce", "bce_logits"):
+        targets, outputs = rng.integers(0, 2, n).tolist(), rng.uniform(0.05, 0.95, n).tolist()
+    else:
+        targets, outputs = (2 * rng.integers(0, 2, n) - 1).tolist(), rng.normal(size=n).tolist()
+    tape = FixedTargetsLoss(outputs, targets, loss_fn, params, 1e-3, 1e-2)
+    for _ in range(3):  # new outputs and new parameter values, as each epoch brings
+        new = (rng.uniform(0.05, 0.95, n) if name == "bce" else rng.normal(size=np.shape(outputs))).tolist()
+        for p in params:
+            p.data = float(rng.normal())
+        with no_grad():
+            want = objective(loss_fn, new, targets, params, 1e-3, 1e-2).data
+        assert tape(new) == pytest.approx(want, rel=1e-12)
