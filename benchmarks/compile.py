@@ -12,7 +12,7 @@
 
 Peers run in their own venvs (peers.py); one that cannot be made is left out with one line on stderr.
 
-    python benchmarks/compile.py [--rounds 5] [--quick]
+    python benchmarks/compile.py [--rounds 5] [--quick] [--parts 1,2,3,4]
 """
 
 from __future__ import annotations
@@ -174,91 +174,102 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (medians over all of them)")
     parser.add_argument("--quick", action="store_true", help="fewer rounds, no 10^6-node graph, no JAX")
+    parser.add_argument("--parts", default="1,2,3,4", help="which of the four parts to run, e.g. 4 or 1,2")
     args = parser.parse_args()
+    try:
+        parts = {int(p) for p in args.parts.split(",")}
+    except ValueError:
+        parser.error(f"--parts: a comma-separated list of 1, 2, 3, 4, got {args.parts!r}")
+    if not parts <= {1, 2, 3, 4}:
+        parser.error(f"--parts: only 1, 2, 3 and 4 exist, got {args.parts!r}")
     rounds = 2 if args.quick else args.rounds
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, {os.cpu_count()} cpus; "
           f"{rounds} rounds; medians\n")
 
-    step = demo(rounds, args.quick)
-    taped = step["chainrule nn.fit, compiled tape"]
-    torch = next((v for k, v in step.items() if k.startswith("PyTorch")), None)
-    micrograd = step.get("micrograd 0.1.0")
-    print("1. micrograd's demo step: MLP(2, [16, 16, 1]), 100 moons, hinge + 1e-4 L2, full-batch SGD\n")
-    print("| engine | median step | tape is faster by |")
-    print("|---|---:|---:|")
-    for name, t in step.items():
-        print(f"| {name} | {_ms(t)} | {t / taped:,.2f}x |")
-    if torch is not None:
-        print(f"\ntarget: within {TARGETS['demo step within 2x of PyTorch']:g}x of PyTorch: tape / PyTorch = "
-              f"{taped / torch:.2f}x ({'met' if taped <= 2 * torch else 'not met'})")
-    if micrograd is not None:
-        print(f"tape vs micrograd: {micrograd / taped:,.0f}x faster")
+    checks = []
+    if 1 in parts:
+        step = demo(rounds, args.quick)
+        taped = step["chainrule nn.fit, compiled tape"]
+        torch = next((v for k, v in step.items() if k.startswith("PyTorch")), None)
+        micrograd = step.get("micrograd 0.1.0")
+        print("1. micrograd's demo step: MLP(2, [16, 16, 1]), 100 moons, hinge + 1e-4 L2, full-batch SGD\n")
+        print("| engine | median step | tape is faster by |")
+        print("|---|---:|---:|")
+        for name, t in step.items():
+            print(f"| {name} | {_ms(t)} | {t / taped:,.2f}x |")
+        if torch is not None:
+            print(f"\ntarget: within {TARGETS['demo step within 2x of PyTorch']:g}x of PyTorch: tape / PyTorch = "
+                  f"{taped / torch:.2f}x ({'met' if taped <= 2 * torch else 'not met'})")
+        if micrograd is not None:
+            print(f"tape vs micrograd: {micrograd / taped:,.0f}x faster")
+        if torch is not None:
+            checks.append(("demo step within 2x of PyTorch", taped <= 2 * torch, f"{taped / torch:.2f}x PyTorch"))
 
-    c = chain(rounds, jax_too=not args.quick)
-    per_node = c["eager"] / c["nodes"]
-    print(f"\n2. the same-scalar-program chain, 1,000 steps ({c['nodes']:,} nodes)\n")
-    print("| what | time | per node (per sample) | vs eager |")
-    print("|---|---:|---:|---:|")
-    print(f"| eager forward+backward | {_ms(c['eager'])} | {_us(per_node)} | 1x |")
-    print(f"| compile (graph already recorded) | {_ms(c['compile'])} | {_us(c['compile'] / c['nodes'])} | "
-          f"{c['compile'] / c['eager']:.2f}x the eager pass |")
-    print(f"| replay forward+backward, 1 sample ({c['replay 1 path']}) | {_ms(c['replay 1'])} | "
-          f"{_us(c['replay 1'] / c['nodes'])} | {c['eager'] / c['replay 1']:.2f}x faster |")
-    print(f"| replay forward+backward, 1,000 samples | {_ms(c['replay 1000'])} | "
-          f"{_us(c['replay 1000'] / c['nodes'] / 1000)} | {per_node / (c['replay 1000'] / c['nodes'] / 1000):,.0f}x "
-          "faster per sample |")
-    if "jax.jit" in c:
-        print(f"| jax.jit: first call (trace + compile) | {_ms(c['jax compile'])} | | |")
-        print(f"| jax.jit: per call | {_ms(c['jax.jit'])} | {_us(c['jax.jit'] / c['nodes'])} | "
-              f"{c['eager'] / c['jax.jit']:.1f}x faster |")
-    elif not args.quick:
-        print("| jax.jit | left out: no JAX venv could be made (see stderr) | | |")
+    if 2 in parts:
+        c = chain(rounds, jax_too=not args.quick)
+        per_node = c["eager"] / c["nodes"]
+        print(f"\n2. the same-scalar-program chain, 1,000 steps ({c['nodes']:,} nodes)\n")
+        print("| what | time | per node (per sample) | vs eager |")
+        print("|---|---:|---:|---:|")
+        print(f"| eager forward+backward | {_ms(c['eager'])} | {_us(per_node)} | 1x |")
+        print(f"| compile (graph already recorded) | {_ms(c['compile'])} | {_us(c['compile'] / c['nodes'])} | "
+              f"{c['compile'] / c['eager']:.2f}x the eager pass |")
+        print(f"| replay forward+backward, 1 sample ({c['replay 1 path']}) | {_ms(c['replay 1'])} | "
+              f"{_us(c['replay 1'] / c['nodes'])} | {c['eager'] / c['replay 1']:.2f}x faster |")
+        print(f"| replay forward+backward, 1,000 samples | {_ms(c['replay 1000'])} | "
+              f"{_us(c['replay 1000'] / c['nodes'] / 1000)} | "
+              f"{per_node / (c['replay 1000'] / c['nodes'] / 1000):,.0f}x faster per sample |")
+        if "jax.jit" in c:
+            print(f"| jax.jit: first call (trace + compile) | {_ms(c['jax compile'])} | | |")
+            print(f"| jax.jit: per call | {_ms(c['jax.jit'])} | {_us(c['jax.jit'] / c['nodes'])} | "
+                  f"{c['eager'] / c['jax.jit']:.1f}x faster |")
+        elif not args.quick:
+            print("| jax.jit | left out: no JAX venv could be made (see stderr) | | |")
+        checks += [
+            ("compile <= 3x one eager forward+backward", c["compile"] / c["eager"] <= 3.0,
+             f"{c['compile'] / c['eager']:.2f}x"),
+            ("chain replay, 1 sample, >= 3x faster than eager", c["eager"] / c["replay 1"] >= 3.0,
+             f"{c['eager'] / c['replay 1']:.2f}x"),
+            ("chain per node per sample, batch 1,000, >= 100x below eager per node",
+             per_node / (c["replay 1000"] / c["nodes"] / 1000) >= 100.0,
+             f"{per_node / (c['replay 1000'] / c['nodes'] / 1000):,.0f}x"),
+        ]
 
-    sizes, batches = growth(args.quick)
-    print("\n3a. replay time against graph size (the chain, one sample, 'auto' path)\n")
-    print("| nodes | compile | replay forward+backward | per node |")
-    print("|---:|---:|---:|---:|")
-    for n, compile_s, replay in sizes:
-        print(f"| {n:,} | {_ms(compile_s)} | {_ms(replay)} | {_us(replay / n)} |")
-    print(f"\n3b. replay time against batch size (the chain at {batches[0][2]:,} nodes)\n")
-    print("| batch | replay forward+backward | per node per sample |")
-    print("|---:|---:|---:|")
-    for batch, t, n in batches:
-        print(f"| {batch:,} | {_ms(t)} | {_us(t / n / batch)} |")
+    if 3 in parts:
+        sizes, batches = growth(args.quick)
+        print("\n3a. replay time against graph size (the chain, one sample, 'auto' path)\n")
+        print("| nodes | compile | replay forward+backward | per node |")
+        print("|---:|---:|---:|---:|")
+        for n, compile_s, replay in sizes:
+            print(f"| {n:,} | {_ms(compile_s)} | {_ms(replay)} | {_us(replay / n)} |")
+        print(f"\n3b. replay time against batch size (the chain at {batches[0][2]:,} nodes)\n")
+        print("| batch | replay forward+backward | per node per sample |")
+        print("|---:|---:|---:|")
+        for batch, t, n in batches:
+            print(f"| {batch:,} | {_ms(t)} | {_us(t / n / batch)} |")
 
-    print("\n4. the playground's default training (moons 200, 30% held out, [8, 8] tanh, bce_logits, Adam, 60 epochs,"
-          " batch 10)\n")
-    runs = {True: [], False: []}
-    losses = {}
-    for turn in range(max(1, rounds // 2)):
-        for compile in (turn % 2 == 0, turn % 2 != 0):
-            seconds, loss = playground(compile)
-            runs[compile].append(seconds)
-            losses[compile] = loss
-    eager, compiled = statistics.median(runs[False]), statistics.median(runs[True])
-    assert abs(losses[True] - losses[False]) <= 1e-9 * max(1.0, abs(losses[False])), losses
-    print("| training | median time | final train loss |")
-    print("|---|---:|---:|")
-    print(f"| eager | {eager:.3f} s | {losses[False]:.12f} |")
-    print(f"| compiled tape | {compiled:.3f} s | {losses[True]:.12f} |")
-    print(f"\ntarget: {TARGETS['playground training faster than eager by']:g}x; measured {eager / compiled:.1f}x")
+    if 4 in parts:
+        print("\n4. the playground's default training (moons 200, 30% held out, [8, 8] tanh, bce_logits, Adam, "
+              "60 epochs, batch 10)\n")
+        runs = {True: [], False: []}
+        losses = {}
+        for turn in range(max(1, rounds // 2)):
+            for compile in (turn % 2 == 0, turn % 2 != 0):
+                seconds, loss = playground(compile)
+                runs[compile].append(seconds)
+                losses[compile] = loss
+        eager, compiled = statistics.median(runs[False]), statistics.median(runs[True])
+        assert abs(losses[True] - losses[False]) <= 1e-9 * max(1.0, abs(losses[False])), losses
+        print("| training | median time | final train loss |")
+        print("|---|---:|---:|")
+        print(f"| eager | {eager:.3f} s | {losses[False]:.12f} |")
+        print(f"| compiled tape | {compiled:.3f} s | {losses[True]:.12f} |")
+        print(f"\ntarget: {TARGETS['playground training faster than eager by']:g}x; measured {eager / compiled:.1f}x")
+        checks.append(("playground training >= 10x faster", eager / compiled >= 10.0, f"{eager / compiled:.1f}x"))
 
     print("\ntargets (issue 11):")
-    checks = [
-        ("compile <= 3x one eager forward+backward", c["compile"] / c["eager"] <= 3.0,
-         f"{c['compile'] / c['eager']:.2f}x"),
-        ("chain replay, 1 sample, >= 3x faster than eager", c["eager"] / c["replay 1"] >= 3.0,
-         f"{c['eager'] / c['replay 1']:.2f}x"),
-        ("chain per node per sample, batch 1,000, >= 100x below eager per node",
-         per_node / (c["replay 1000"] / c["nodes"] / 1000) >= 100.0,
-         f"{per_node / (c['replay 1000'] / c['nodes'] / 1000):,.0f}x"),
-        ("playground training >= 10x faster", eager / compiled >= 10.0, f"{eager / compiled:.1f}x"),
-    ]
-    if torch is not None:
-        checks.insert(0, ("demo step within 2x of PyTorch", taped <= 2 * torch, f"{taped / torch:.2f}x PyTorch"))
     for name, ok, measured in checks:
         print(f"  {'met    ' if ok else 'NOT met'}  {name}: {measured}")
-
 
 if __name__ == "__main__":
     main()
