@@ -162,6 +162,41 @@ def playground(compile: bool) -> tuple[float, float]:
     return time.perf_counter() - start, history["train_loss"][-1]
 
 
+def playground_parts() -> dict[str, float]:
+    """Where one compiled playground training spends its time: seconds in the tape's forward and backward,
+    in the optimizer's steps, and the rest; plus the step count and the numpy calls of one step's tape."""
+    spent = {"tape forward": 0.0, "tape backward": 0.0, "optimizer step": 0.0}
+    originals = {"tape forward": (autograd.Tape, "forward"), "tape backward": (autograd.Tape, "backward"),
+                 "optimizer step": (nn.Optimizer, "step")}
+    counts = {"steps": 0}
+    tapes = []
+
+    def timed(name, fn):
+        def wrapper(self, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(self, *args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - start
+                if name == "optimizer step":
+                    counts["steps"] += 1
+                elif name == "tape backward":
+                    tapes.append(self)
+        return wrapper
+
+    saved = {name: getattr(owner, attr) for name, (owner, attr) in originals.items()}
+    try:
+        for name, (owner, attr) in originals.items():
+            setattr(owner, attr, timed(name, saved[name]))
+        total, _ = playground(True)
+    finally:
+        for name, (owner, attr) in originals.items():
+            setattr(owner, attr, saved[name])
+    spent["rest (fit's loop, the step's reads and writes, validation)"] = total - sum(spent.values())
+    spent["total"] = total
+    return {**spent, "steps": counts["steps"], "calls": max((t.calls for t in tapes), default=0)}
+
+
 def _ms(s: float) -> str:
     return f"{s * 1e3:,.3f} ms" if s < 0.01 else f"{s * 1e3:,.1f} ms"
 
@@ -266,6 +301,15 @@ def main() -> None:
         print(f"| compiled tape | {compiled:.3f} s | {losses[True]:.12f} |")
         print(f"\ntarget: {TARGETS['playground training faster than eager by']:g}x; measured {eager / compiled:.1f}x")
         checks.append(("playground training >= 10x faster", eager / compiled >= 10.0, f"{eager / compiled:.1f}x"))
+        where = playground_parts()
+        steps = where.pop("steps")
+        calls = where.pop("calls")
+        print(f"\nwhere one compiled run goes ({steps} optimizer steps; a step's tape makes {calls} numpy calls each "
+              "way; timing each part adds a little):\n")
+        print("| part | seconds | per step |")
+        print("|---|---:|---:|")
+        for name, seconds in where.items():
+            print(f"| {name} | {seconds:.3f} | {_us(seconds / steps)} |")
 
     print("\ntargets (issue 11):")
     for name, ok, measured in checks:
