@@ -44,6 +44,8 @@ class Op:
     # partials_text(out, *arguments) on names (str) -> one formula per input, for print(tape)
     partials_text: Callable[..., tuple] | None = None
     nparams: int = field(init=False, repr=False)  # len(params), read on every node of backward
+    # where the inputs are among a node's arguments: range(arity), or None for any number of inputs
+    input_positions: range | None = field(init=False, repr=False)
     # forward and partials as the engine calls them, on a node's arguments (see on_arguments)
     forward_on: Callable[[tuple], float] = field(init=False, repr=False)
     partials_on: Callable[[float, tuple], tuple] = field(init=False, repr=False)
@@ -51,6 +53,7 @@ class Op:
     def __post_init__(self) -> None:
         object.__setattr__(self, "nparams", len(self.params) if isinstance(self.params, tuple) else 0)
         nargs = None if self.arity is None or not isinstance(self.arity, int) else self.arity + self.nparams
+        object.__setattr__(self, "input_positions", None if nargs is None else range(self.arity))
         object.__setattr__(self, "forward_on", on_arguments(self.forward, nargs))
         object.__setattr__(self, "partials_on", on_arguments(self.partials, nargs, after=True))
         if not isinstance(self.name, str) or not self.name.isidentifier():

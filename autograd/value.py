@@ -37,8 +37,9 @@ def _short(x) -> str:
 # --- the one way to make a node ---
 def _node(op: Op, args: tuple) -> Value:
     """The node of ``op`` on checked arguments (Values and floats): the only place a node is made."""
+    forward = op.forward_on  # read apart from its call, which Python 3.11 then specialises (not op.forward_on(...))
     try:
-        data = op.forward_on(args)
+        data = forward(args)
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, args, exc) from None
     if data.__class__ is not float:  # a user-registered forward may return an int or a numpy scalar
