@@ -28,13 +28,12 @@ def topological_order(root: Value, *more: Value) -> list[Value]:
         node = stack.pop()
         if node is _DONE:  # everything pushed above the marker (the node's parents) is in order
             order.append(stack.pop())
-        elif node not in visited:
+        elif node.__class__ is not float and node not in visited:  # a node (not a constant), new
             visited.add(node)
             stack.append(node)
             stack.append(_DONE)
-            for arg in node._args:
-                if arg.__class__ is not float and arg not in visited:  # a parent, not a constant
-                    stack.append(arg)
+            stack += node._args  # its parents, and constants skipped when popped
+            continue  # a jump back to the loop's top, which CPython 3.11 counts before it specialises the loop
     return order
 
 
