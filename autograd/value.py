@@ -6,6 +6,7 @@ import math
 import numbers
 
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
+from . import switches as _switches
 from .ops import OPS, DomainError, Op
 from .switches import STATE
 from .tape_guards import COMPARISONS
@@ -48,7 +49,8 @@ def _node(op: Op, args: tuple) -> Value:
     node.data = data
     node.grad = 0.0
     node.label = None
-    record = _STATE.record  # None under no_grad (the result is a leaf), else True or detect_anomaly's sites
+    # None under no_grad (the result is a leaf), else True or detect_anomaly's sites
+    record = True if _switches.ALL_DEFAULT else _STATE.record
     if record is not None:
         node._op = op
         node._args = args
