@@ -28,13 +28,12 @@ def topological_order(root: Value, *more: Value) -> list[Value]:
         node = stack.pop()
         if node is _DONE:  # everything pushed above the marker (the node's parents) is in order
             order.append(stack.pop())
-        elif node not in visited:
+        elif node.__class__ is not float and node not in visited:  # a node (not a constant), new
             visited.add(node)
             stack.append(node)
             stack.append(_DONE)
-            for arg in node._args:
-                if arg.__class__ is not float and arg not in visited:  # a parent, not a constant
-                    stack.append(arg)
+            stack += node._args  # its parents, and constants skipped when popped
+            continue  # a jump back to the loop's top, which CPython 3.11 counts before it specialises the loop
     return order
 
 
@@ -49,7 +48,6 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
     if not isinstance(root, Value):
         raise TypeError(f"backprop: root must be a Value, got {type(root).__name__} {root!r:.80}")
     grads = {root: Value(1.0) if create_graph else 1.0}
-    total_of = grads.get  # looked up once: it runs for every edge of the graph
     anomaly = STATE.anomaly_sites is not None
     with enable_grad() if create_graph else nullcontext():
         for node in reversed(topological_order(root)):
@@ -57,17 +55,19 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
             if op is None:
                 continue
             upstream, args = grads[node], node._args
+            rule = op.partials_on  # read apart from its call, which Python 3.11 then specialises
             try:  # the op's rule: on the numbers, or on the Values themselves so the result has a graph
-                local = op.partials(node, *args) if create_graph else op.partials_on(node.data, args)
+                local = op.partials(node, *args) if create_graph else rule(node.data, args)
             except (ArithmeticError, ValueError) as exc:
                 raise DomainError(f"{op.name}: derivative rule failed at inputs {numbers_of(args)!r}: {exc}") from None
-            if local.__class__ is not tuple or len(local) != len(args) - op.nparams:
+            inputs = op.input_positions or range(len(args))  # the params after the inputs have no derivative
+            if local.__class__ is not tuple or len(local) != len(inputs):
                 local = _one_per_input(op, args, local)
-            for arg, derivative in zip(args, local):  # the params after the inputs have no derivative
+            for i in inputs:
+                arg = args[i]
                 if arg.__class__ is not float:  # a constant input is never differentiated
-                    contribution = derivative * upstream  # the chain rule, applied here and nowhere else
-                    total = total_of(arg)
-                    grads[arg] = contribution if total is None else total + contribution
+                    contribution = local[i] * upstream  # the chain rule, applied here and nowhere else
+                    grads[arg] = grads[arg] + contribution if arg in grads else contribution
             if on_step is not None:
                 on_step(node, upstream, *_parents_and_locals(args, local))
             if anomaly:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 
 class DomainError(ValueError):
@@ -44,6 +45,8 @@ class Op:
     # partials_text(out, *arguments) on names (str) -> one formula per input, for print(tape)
     partials_text: Callable[..., tuple] | None = None
     nparams: int = field(init=False, repr=False)  # len(params), read on every node of backward
+    # where the inputs are among a node's arguments: range(arity), or None for any number of inputs
+    input_positions: range | None = field(init=False, repr=False)
     # forward and partials as the engine calls them, on a node's arguments (see on_arguments)
     forward_on: Callable[[tuple], float] = field(init=False, repr=False)
     partials_on: Callable[[float, tuple], tuple] = field(init=False, repr=False)
@@ -51,6 +54,7 @@ class Op:
     def __post_init__(self) -> None:
         object.__setattr__(self, "nparams", len(self.params) if isinstance(self.params, tuple) else 0)
         nargs = None if self.arity is None or not isinstance(self.arity, int) else self.arity + self.nparams
+        object.__setattr__(self, "input_positions", None if nargs is None else range(self.arity))
         object.__setattr__(self, "forward_on", on_arguments(self.forward, nargs))
         object.__setattr__(self, "partials_on", on_arguments(self.partials, nargs, after=True))
         if not isinstance(self.name, str) or not self.name.isidentifier():
@@ -84,7 +88,13 @@ class Op:
 
 def numbers_of(args: tuple) -> list[float]:
     """A node's arguments as numbers: a parent's ``.data``, a constant (a float) itself."""
-    return [a if a.__class__ is float else a.data for a in args]
+    try:
+        return [*map(_DATA, args)]  # all parents, as in a sum or dot node: read in one pass of C
+    except AttributeError:  # a constant among them
+        return [a if a.__class__ is float else a.data for a in args]
+
+
+_DATA = attrgetter("data")
 
 
 def on_arguments(rule: Callable, n: int | None, after: bool = False) -> Callable:

@@ -6,6 +6,7 @@ import math
 import numbers
 
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
+from . import switches as _switches
 from .ops import OPS, DomainError, Op
 from .switches import STATE
 from .tape_guards import COMPARISONS
@@ -37,8 +38,9 @@ def _short(x) -> str:
 # --- the one way to make a node ---
 def _node(op: Op, args: tuple) -> Value:
     """The node of ``op`` on checked arguments (Values and floats): the only place a node is made."""
+    forward = op.forward_on  # read apart from its call, which Python 3.11 then specialises (not op.forward_on(...))
     try:
-        data = op.forward_on(args)
+        data = forward(args)
     except (ArithmeticError, ValueError) as exc:
         raise _domain_error(op, args, exc) from None
     if data.__class__ is not float:  # a user-registered forward may return an int or a numpy scalar
@@ -47,7 +49,8 @@ def _node(op: Op, args: tuple) -> Value:
     node.data = data
     node.grad = 0.0
     node.label = None
-    record = _STATE.record  # None under no_grad (the result is a leaf), else True or detect_anomaly's sites
+    # None under no_grad (the result is a leaf), else True or detect_anomaly's sites
+    record = True if _switches.ALL_DEFAULT else _STATE.record
     if record is not None:
         node._op = op
         node._args = args

@@ -19,7 +19,7 @@ import math
 import numbers
 from collections.abc import Sequence
 
-from autograd import OPS, Value, apply, dot
+from autograd import OPS, Value, dot
 
 from ._arguments import choice, integer, real
 from .init import INITS, Seed, draw_weights, make_rng
@@ -104,7 +104,8 @@ class Neuron(Module):
     @activation.setter
     def activation(self, name: str) -> None:
         self._activation = choice(name, "Neuron: activation", ACTIVATIONS)
-        self._act = None if name == "linear" else OPS[name]
+        # the op's Value method (x.relu(), x.leaky_relu() with its default slope): the shortest way to its node
+        self._act = None if name == "linear" else getattr(Value, name)
 
     @property
     def graph(self) -> str:
@@ -141,7 +142,7 @@ class Neuron(Module):
         act = self._act
         if act is None:
             return z
-        a = apply(act, z)  # the op's params, if any (leaky_relu's slope), take their defaults
+        a = act(z)  # the op's params, if any (leaky_relu's slope), take their defaults
         a.label = self._a_label
         return a
 
