@@ -8,8 +8,10 @@ One step, either way, is nn/steps.py's; this module runs the epochs around it.
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import weakref
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -255,10 +257,10 @@ def fit(
     size = _batch_size(n, batch_size)
     tape = None
     if use_tape:  # the targets are checked once here, as each eager step would check its batch's
-        replay = Replay(model, row=rows[0])
+        scalar = y.ndim == 1 and loss_fn is not losses.cross_entropy
+        steps, replay = _recorded(model, params, loss_fn, l1, l2, scalar, bool(named_metrics), rows[0])
         nout = len(replay.outputs)
-        tape = _Compiled({}, losses.leaf_targets(loss_fn, y, nout).tolist(),
-                         y.ndim == 1 and loss_fn is not losses.cross_entropy, replay, [None])
+        tape = _Compiled(steps, losses.leaf_targets(loss_fn, y, nout).tolist(), scalar, replay, [None])
     history = History()
     bar = _progress_bar(epochs, progress and not _tqdm_disabled())
     try:
@@ -294,6 +296,25 @@ def fit(
     finally:
         bar.close()
     return history
+
+
+# The step tapes and the Replay that fit recorded for an nn model, kept while the model lives, for
+# the next fit of the same model (the playground trains one epoch per fit): model -> (key, steps, replay).
+_RECORDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _recorded(model, params, loss_fn, l1, l2, scalar: bool, outputs: bool, row) -> tuple[dict, Replay]:
+    """The step tapes (by batch size, filled as fit meets them) and the model's Replay: an earlier fit's
+    when everything a recording depends on is the same (the model's config and parameter objects, the
+    loss and its penalties, the targets' form, whether outputs are read), else new ones."""
+    key = (json.dumps(model.config(), sort_keys=True), tuple(map(id, params)), loss_fn, l1, l2, scalar, outputs)
+    kept = _RECORDED.get(model) if is_static(model) else None  # a custom module may change in other ways
+    if kept is not None and kept[0] == key:  # (the kept tapes hold the old parameters: ids are not reused)
+        return kept[1], kept[2]
+    steps, replay = {}, Replay(model, row=row)
+    if is_static(model):
+        _RECORDED[model] = (key, steps, replay)
+    return steps, replay
 
 
 def _use_tape(compile, model, loss, who: str) -> bool:

@@ -176,3 +176,29 @@ def test_the_validation_loss_tape_replays_the_eager_objective(name):
         with no_grad():
             want = objective(loss_fn, new, targets, params, 1e-3, 1e-2).data
         assert tape(new) == pytest.approx(want, rel=1e-12)
+
+
+def test_a_model_fitted_again_reuses_its_tapes_until_its_structure_changes():
+    from nn import train
+
+    X, y = nn.datasets.moons(40, noise=0.2, seed=3)
+    compiled, eager = (nn.MLP(2, [4, 1], activation="tanh", seed=5) for _ in range(2))
+    opts = [nn.Adam(m.parameters(), lr=0.05) for m in (compiled, eager)]
+    kept = []
+
+    def one_epoch(seed):
+        got = nn.fit(compiled, (X, y), loss="bce_logits", optimizer=opts[0], epochs=1, batch_size=8, seed=seed,
+                     progress=False, compile=True)
+        want = nn.fit(eager, (X, y), loss="bce_logits", optimizer=opts[1], epochs=1, batch_size=8, seed=seed,
+                      progress=False, compile=False)
+        for key in ("train_loss", "grad_norm", "accuracy"):
+            assert got[key] == pytest.approx(want[key], rel=1e-9), key
+        kept.append(train._RECORDED[compiled][1])
+
+    for seed in range(3):  # the playground's way: one epoch per fit
+        one_epoch(seed)
+    assert kept[0] is kept[1] is kept[2]  # recorded once
+    for model in (compiled, eager):  # a new structure: a kept tape would still train with tanh
+        model.activation = "relu"
+    one_epoch(3)
+    assert kept[3] is not kept[2]
