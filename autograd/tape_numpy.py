@@ -11,7 +11,8 @@ repeat by one ``einsum``; others that recur (``x * x``) by one ``bincount`` (one
 takes all of a call's arguments as one array, argument-major, and its partials give every
 argument row at once (an array, a float for all, or a tuple of row blocks, read without a copy),
 so a 34-input dot over 1,600 nodes is a few numpy calls, not 34 of each. An op without numpy
-forms runs its float rules once per element, with the same result.
+forms runs its float rules once per element, with the same result. Backward is planned once per
+set of leaves asked for (``wrt``): argument rows whose slots lead to none of them get no block.
 """
 
 from __future__ import annotations
