@@ -292,6 +292,8 @@ def compile_graph(root: Value, guards: Sequence[Guard] = (), also: Sequence[Valu
         raise TypeError(f"compile: root must be a Value (or a function and example inputs), "
                         f"got {type(root).__name__} {root!r:.80}")
     extra = [g.node for g in guards] + [g.other for g in guards if isinstance(g.other, Value)]
+    if isinstance(also, Value) or not isinstance(also, (Sequence, set, frozenset)):
+        raise TypeError(f"compile: `also` must be a sequence of Values, got {type(also).__name__} {also!r:.80}")
     for node in also:
         if not isinstance(node, Value):
             raise TypeError(f"compile: `also` must hold Values, got {type(node).__name__} {node!r:.80}")

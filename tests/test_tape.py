@@ -467,3 +467,12 @@ def test_values_of_reads_inner_nodes_and_nodes_kept_with_also(path):
     _close(tape.values_of((aside,))[0], [8.0, 10.0])
     with pytest.raises(ValueError, match="values_of"):
         tape.values_of([Value(1.0)])
+
+
+@pytest.mark.parametrize("bad", [5, Value(1.0), [1.0], "x"])
+def test_a_bad_also_is_refused_naming_it(bad):
+    with autograd.record() as scope:
+        x = Value(1.0)
+        root = x * x
+    with pytest.raises(TypeError, match="also"):
+        scope.compile(root, also=bad)
