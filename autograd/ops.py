@@ -44,7 +44,7 @@ class Op:
     numpy_partials: Callable[..., tuple] | None = None  # partials(out, *arrays) -> one array or number per input
     # partials_text(out, *arguments) on names (str) -> one formula per input, for print(tape)
     partials_text: Callable[..., tuple] | None = None
-    nparams: int = field(init=False, repr=False)  # len(params), read on every node of backward
+    nparams: int = field(init=False, repr=False)  # len(params), read whenever a node's arguments are checked
     # where the inputs are among a node's arguments: range(arity), or None for any number of inputs
     input_positions: range | None = field(init=False, repr=False)
     # forward and partials as the engine calls them, on a node's arguments (see on_arguments)

@@ -84,7 +84,6 @@ class Tape:
         self._plans: dict[str, object] = {}
         self._run: tuple | None = None  # (plan, its state of the last forward, batch size or None)
         self._wrt: tuple | None = None  # the last wrt given to backward and its checked positions
-        self._read: tuple | None = None  # the last nodes given to values_of and their slots
 
     def group_of(self, i: int) -> tuple:
         """The numpy call node i belongs to: its level, op and argument count (and whether it needs an adjoint)."""
@@ -128,15 +127,11 @@ class Tape:
         """The values the last forward gave the recorded nodes ``nodes`` (floats, or arrays over the batch)."""
         if self._run is None:
             raise RuntimeError("tape.values_of: call tape.forward(values) first (the last forward failed or never ran)")
-        if nodes.__class__ is tuple and self._read is not None and self._read[0] is nodes:
-            slots = self._read[1]
-        else:
-            try:
-                slots = [self._slot_of[node] for node in nodes]
-            except (KeyError, TypeError):
-                raise ValueError("tape.values_of: nodes must be Values recorded in this tape "
-                                 "(compile_graph's `also` keeps nodes the root does not need)") from None
-            self._read = (nodes, slots)
+        try:
+            slots = [self._slot_of[node] for node in nodes]
+        except (KeyError, TypeError):
+            raise ValueError("tape.values_of: nodes must be Values recorded in this tape "
+                             "(compile_graph's `also` keeps nodes the root does not need)") from None
         plan, state, _batch = self._run
         return plan.values(state, slots)
 

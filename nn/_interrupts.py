@@ -15,8 +15,6 @@ class CtrlC:
         self.requested = False
         self._previous = None
         self._installed = False
-        self.holding = False  # inside sigint_deferred: a Ctrl-C is counted, and handled when the block ends
-        self.held = 0
 
     def __enter__(self):
         # Signal handlers can only be set from the main thread; elsewhere Ctrl-C raises
@@ -28,27 +26,9 @@ class CtrlC:
         return self
 
     def _handle(self, signum, frame) -> None:
-        if self.holding:
-            self.held += 1
-            return
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
-
-    @contextmanager
-    def deferred(self) -> Iterator[None]:
-        """sigint_deferred while this handler is in place: it holds Ctrl-C back itself (no handler swap)."""
-        if self.holding:  # nested: the outer block delivers
-            yield
-            return
-        self.holding = True
-        try:
-            yield
-        finally:
-            self.holding = False
-            while self.held:  # in order: the first asks for a stop, a second interrupts
-                self.held -= 1
-                self._handle(signal.SIGINT, None)
 
     def __exit__(self, *exc) -> bool:
         if self._installed:
@@ -72,10 +52,6 @@ def sigint_deferred() -> Iterator[None]:
     previous = signal.getsignal(signal.SIGINT)
     if previous is None or previous == signal.SIG_IGN:
         yield
-        return
-    if isinstance(getattr(previous, "__self__", None), CtrlC):  # fit's handler, once per step: cheaper
-        with previous.__self__.deferred():
-            yield
         return
     received = []
     signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))

@@ -66,6 +66,34 @@ def eager_step(model, rows, targets, loss_fn, params, optimizer: Optimizer, l1: 
     return value, norm, [data_of(p) for p in preds]
 
 
+class _LeafValues:
+    """A tape's leaf values as one float array, for each replay: the fixed leaves' numbers once, then
+    the parameters' current numbers and each group's rows (leaves per row, e.g. a batch's inputs),
+    each written by one fancy index. Leaves the tape does not have are skipped."""
+
+    def __init__(self, tape, params, *groups: list[list[Value]]) -> None:
+        self.index = index = {leaf: k for k, leaf in enumerate(tape.leaves)}
+        self.fixed = np.array([leaf.data for leaf in tape.leaves], dtype=float)
+        self.params = list({id(p): p for p in params}.values())  # each once
+        self.reached = [p for p in self.params if p in index]  # the parameters the tape reads: its leaves
+        self.p_at = np.array([index[p] for p in self.reached], dtype=np.intp)
+        self.groups = []  # per group: (positions in the tape's leaves, positions in the group's flat rows)
+        for rows in groups:
+            pairs = [(index[leaf], k) for k, leaf in enumerate(v for row in rows for v in row) if leaf in index]
+            self.groups.append(tuple(np.array(v, dtype=np.intp) for v in zip(*pairs)) if pairs else (_NONE, _NONE))
+
+    def __call__(self, *rows) -> np.ndarray:
+        """The values for these rows (one list of rows per group) and the parameters' numbers now."""
+        values = self.fixed.copy()
+        values[self.p_at] = [p.data for p in self.reached]
+        for (at, taken), group_rows in zip(self.groups, rows):
+            values[at] = np.asarray(group_rows, dtype=float).ravel()[taken]
+        return values
+
+
+_NONE = np.zeros(0, dtype=np.intp)
+
+
 class _CompiledStep:
     """One step's loss graph for one batch size, recorded on input, target and parameter leaves, as a tape.
 
@@ -85,21 +113,12 @@ class _CompiledStep:
         outs = [[p] if isinstance(p, Value) else list(p) for p in preds]
         self.outs = tuple(o for row in outs for o in row) if outputs else ()  # every sample's outputs, in order
         self.width = len(outs[0]) if outs else 0  # outputs per sample
-        self.tape = tape = scope.compile(total, also=self.outs)
-        index = {leaf: k for k, leaf in enumerate(tape.leaves)}
-        # The leaf values as one float array: the fixed leaves' numbers (constants) once, then per
-        # step the parameters' numbers and the batch's, each written by one fancy index.
-        self.values = np.array([leaf.data for leaf in tape.leaves], dtype=float)
-        x = [(index[leaf], i * len(row) + j) for i, row in enumerate(xs) for j, leaf in enumerate(row) if leaf in index]
-        t = [(index[leaf], i * len(row) + j) for i, row in enumerate(ts) for j, leaf in enumerate(row) if leaf in index]
-        self.x_at, self.x_from = (np.array(v, dtype=np.intp) for v in zip(*x)) if x else (_NONE, _NONE)
-        self.t_at, self.t_from = (np.array(v, dtype=np.intp) for v in zip(*t)) if t else (_NONE, _NONE)
-        self.params = list({id(p): p for p in params}.values())
-        self.reached = [p for p in self.params if p in index]  # the parameters the loss reaches: leaves
-        self.p_at = np.array([index[p] for p in self.reached], dtype=np.intp)
+        self.tape = scope.compile(total, also=self.outs)
+        self.leaf_values = leaves = _LeafValues(self.tape, params, xs, ts)
+        self.params, self.reached = leaves.params, leaves.reached
         # The gradients asked of the tape (the inputs' and targets' are never read): the reached
         # parameters'; below, positions are in this list.
-        self.wrt = tuple(index[p] for p in self.reached)
+        self.wrt = tuple(leaves.index[p] for p in self.reached)
         at = {id(p): k for k, p in enumerate(self.reached)}
         self.position = {id(p): at.get(id(p), -1) for p in self.params}  # -1: not reached, gradient 0
         self.optimized = None  # the optimizer's parameters, and below their gradients' positions
@@ -108,11 +127,7 @@ class _CompiledStep:
 
     def gradients(self, rows, targets) -> tuple[float, list, list]:
         """The loss on this batch, the gradients ``wrt`` asks for (then a 0.0) and the outputs, at the parameters."""
-        values = self.values.copy()
-        values[self.p_at] = [p.data for p in self.reached]
-        values[self.x_at] = np.asarray(rows, dtype=float).ravel()[self.x_from]
-        values[self.t_at] = np.asarray(targets, dtype=float).ravel()[self.t_from]
-        value, grads = self.tape.value_and_grad(values, wrt=self.wrt)
+        value, grads = self.tape.value_and_grad(self.leaf_values(rows, targets), wrt=self.wrt)
         outputs = self.tape.values_of(self.outs) if self.outs else []
         if not self.single:
             outputs = [outputs[i:i + self.width] for i in range(0, len(outputs), self.width)]
@@ -120,38 +135,43 @@ class _CompiledStep:
         return value, grads, outputs
 
 
-_NONE = np.zeros(0, dtype=np.intp)
+class TapedLoss:
+    """The objective on one set of targets (fit's validation set) at given outputs: replayed from a tape.
 
-
-class FixedTargetsLoss:
-    """The objective on one set of rows' targets (fit's validation set) as a tape over the outputs and parameters.
-
-    Recorded once with leaves for the outputs (``outputs``: the first numbers they take, a list,
-    or a list of rows for several outputs) and the targets as constants, then replayed forward
-    each epoch: no graph of the loss is built again. Raises DomainError for a loss that is not
-    finite there and GuardError when its code took another branch (the caller computes it eagerly).
+    The tape is recorded at the first outputs it is given, on leaves for the outputs (a list, or
+    a list of rows for several outputs) with the targets as constants, then replayed forward:
+    no graph of the loss is built again. Outputs the tape cannot take (a non-finite number) get
+    the eager objective, and so does every call once the loss's code took another branch (a guard).
     """
 
-    def __init__(self, outputs: list, targets: list, loss_fn, params, l1: float, l2: float) -> None:
+    def __init__(self, targets: list, loss_fn, params, l1: float, l2: float) -> None:
+        self.targets, self.loss_fn, self.params, self.l1, self.l2 = targets, loss_fn, params, l1, l2
+        self.tape = self.leaf_values = None
+        self.branches = False  # True once a replay flipped a guard: eager from then on
+
+    def __call__(self, outputs: list) -> float:
+        """The loss at these outputs and the parameters' current numbers (DomainError as the eager objective)."""
+        if not self.branches:
+            try:
+                if self.tape is None:
+                    self._record(outputs)
+                return self.tape.forward(self.leaf_values(outputs))
+            except GuardError:
+                self.branches = True
+            except DomainError:  # the eager objective decides, with its own error
+                pass
+        return objective(self.loss_fn, outputs, self.targets, self.params, self.l1, self.l2).data
+
+    def _record(self, outputs: list) -> None:
         single = not outputs or not isinstance(outputs[0], list)
         rows = [[v] for v in outputs] if single else outputs
         leaves = [[Value(float(v), f"out[{i},{j}]") for j, v in enumerate(row)] for i, row in enumerate(rows)]
         with enable_grad(), record() as scope:
-            total = objective(loss_fn, [row[0] for row in leaves] if single else leaves, targets, params, l1, l2)
-        self.tape = tape = scope.compile(total)
-        index = {leaf: k for k, leaf in enumerate(tape.leaves)}
-        self.values = np.array([leaf.data for leaf in tape.leaves], dtype=float)
-        o = [(index[leaf], k) for k, leaf in enumerate(v for row in leaves for v in row) if leaf in index]
-        self.o_at, self.o_from = (np.array(v, dtype=np.intp) for v in zip(*o)) if o else (_NONE, _NONE)
-        self.reached = [p for p in {id(p): p for p in params}.values() if p in index]
-        self.p_at = np.array([index[p] for p in self.reached], dtype=np.intp)
-
-    def __call__(self, outputs) -> float:
-        """The loss at these outputs (as given to the constructor) and the parameters' current numbers."""
-        values = self.values.copy()
-        values[self.p_at] = [p.data for p in self.reached]
-        values[self.o_at] = np.asarray(outputs, dtype=float).ravel()[self.o_from]
-        return self.tape.forward(values)
+            total = objective(self.loss_fn, [row[0] for row in leaves] if single else leaves, self.targets,
+                              self.params, self.l1, self.l2)
+        tape = scope.compile(total)
+        self.leaf_values = _LeafValues(tape, self.params, leaves)
+        self.tape = tape
 
 
 def compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, optimizer, l1, l2, outputs: bool):

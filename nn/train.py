@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograd import DomainError, GuardError, no_grad
+from autograd import DomainError, no_grad
 
 from . import losses
 from ._arguments import fraction, integer, non_negative
@@ -30,7 +30,7 @@ from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
 from .replay import Replay, is_static
-from .steps import FixedTargetsLoss, StepFailed, compiled_step, data_of, eager_step, objective
+from .steps import StepFailed, TapedLoss, compiled_step, data_of, eager_step, objective
 
 
 class DivergedError(FloatingPointError):
@@ -82,36 +82,22 @@ def _mean_loss(step_losses: list[tuple[float, int]]) -> float:
 
 class _Compiled(NamedTuple):
     """What fit keeps to go through tapes: the steps' tapes by batch size, each row's target numbers
-    (losses.leaf_targets), whether a target is one Value, the model's Replay, and validation's loss tape."""
+    (losses.leaf_targets), whether a target is one Value, the model's Replay, and validation's loss."""
 
     steps: dict
     leaf_rows: list
     scalar: bool
     replay: Replay
-    val_loss: list  # [FixedTargetsLoss], [None] before the first validation, [False] once it cannot be used
+    val_loss: TapedLoss | None
 
 
-def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2, replay=None, loss_tape=None) -> tuple[float, list]:
-    """The loss and outputs on rows without a graph of the model: eager, or the outputs through a Replay.
-
-    ``loss_tape``, a one-item list (fit's, kept across epochs): the loss through a FixedTargetsLoss
-    recorded on the first call, or None once recording or a replay could not take these outputs.
-    """
+def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2, replay=None, loss=None) -> tuple[float, list]:
+    """The loss and outputs on rows without a graph of the model: eager, or the outputs through a Replay
+    and the loss through ``loss`` (a TapedLoss on these targets)."""
     with no_grad():
         preds = [model(x) for x in rows] if replay is None else replay(np.asarray(rows, dtype=float)).tolist()
         try:
-            value = None
-            if loss_tape is not None and loss_tape[0] is not False:
-                try:
-                    if loss_tape[0] is None:
-                        loss_tape[0] = FixedTargetsLoss(preds, targets, loss_fn, params, l1, l2)
-                    value = loss_tape[0](preds)
-                except GuardError:  # the loss's code branches on the numbers: eager from now on
-                    loss_tape[0] = False
-                except DomainError:  # eager decides, with its own error
-                    pass
-            if value is None:
-                value = objective(loss_fn, preds, targets, params, l1, l2).data
+            value = loss(preds) if loss is not None else objective(loss_fn, preds, targets, params, l1, l2).data
         except DomainError:  # e.g. a saturated wrong probability: the loss is infinite
             value = math.inf
         return value, (preds if replay is not None else [data_of(p) for p in preds])
@@ -260,7 +246,8 @@ def fit(
         scalar = y.ndim == 1 and loss_fn is not losses.cross_entropy
         steps, replay = _recorded(model, params, loss_fn, l1, l2, scalar, bool(named_metrics), rows[0])
         nout = len(replay.outputs)
-        tape = _Compiled(steps, losses.leaf_targets(loss_fn, y, nout).tolist(), scalar, replay, [None])
+        val_loss = TapedLoss(val_targets, loss_fn, params, l1, l2) if validation is not None else None
+        tape = _Compiled(steps, losses.leaf_targets(loss_fn, y, nout).tolist(), scalar, replay, val_loss)
     history = History()
     bar = _progress_bar(epochs, progress and not _tqdm_disabled())
     try:
@@ -308,12 +295,13 @@ def _recorded(model, params, loss_fn, l1, l2, scalar: bool, outputs: bool, row) 
     when everything a recording depends on is the same (the model's config and parameter objects, the
     loss and its penalties, the targets' form, whether outputs are read), else new ones."""
     key = (json.dumps(model.config(), sort_keys=True), tuple(map(id, params)), loss_fn, l1, l2, scalar, outputs)
-    kept = _RECORDED.get(model) if is_static(model) else None  # a custom module may change in other ways
+    if not is_static(model):  # a custom module may change in ways its config does not show
+        return {}, Replay(model, row=row)
+    kept = _RECORDED.get(model)
     if kept is not None and kept[0] == key:  # (the kept tapes hold the old parameters: ids are not reused)
         return kept[1], kept[2]
     steps, replay = {}, Replay(model, row=row)
-    if is_static(model):
-        _RECORDED[model] = (key, steps, replay)
+    _RECORDED[model] = (key, steps, replay)
     return steps, replay
 
 
