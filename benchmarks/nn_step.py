@@ -8,7 +8,7 @@ full-batch SGD update with lr 1.0 - 0.9*min(k, 100)/100: forward + backward + up
   'dot': one n-ary dot node per neuron): a **hand-written loop** (the model called per sample,
   the hinge and L2 terms written out with ``autograd.relu``, ``autograd.sum`` and ``*``, the
   gradients zeroed, backward, and the SGD update ``p.data -= lr * p.grad`` by hand; issue 10's
-  targets are on this loop), and one epoch of ``nn.fit`` (which pauses the cyclic GC around it).
+  targets are on this loop), and one epoch of eager ``nn.fit`` (which pauses the cyclic GC around it).
 - micrograd 0.1.0: the demo's own loss() and update loop, in its own venv (peers.py).
 - PyTorch CPU float64, batched (the 100 samples as one tensor), one thread, in its own venv,
   starting from chainrule's initial parameters.
@@ -139,13 +139,15 @@ def run_hand_written(graph: str, X: list, y: list, steps: int) -> dict:
 
 
 def run_fit(graph: str, X: list, y: list, steps: int) -> dict:
-    """Per-step times and losses of the same step as one full-batch epoch of nn.fit."""
+    """Per-step times and losses of the same step as one full-batch epoch of eager nn.fit (the interpreter:
+    the compiled tape, which fit would otherwise keep between these calls, is timed in compile.py)."""
     model = _model(graph)
     optimizer = nn.SGD(model.parameters(), lr=nn.schedules.linear(1.0, 0.1, 100))
     times, values = [], []
     for _ in range(steps):
         start = time.perf_counter()
-        history = nn.fit(model, (X, y), loss="hinge", optimizer=optimizer, epochs=1, l2=1e-4, progress=False)
+        history = nn.fit(model, (X, y), loss="hinge", optimizer=optimizer, epochs=1, l2=1e-4, progress=False,
+                         compile=False)
         times.append(time.perf_counter() - start)
         values.append(history["train_loss"][0])
     return {"times": times, "losses": values}
@@ -177,7 +179,7 @@ def main() -> None:
     for graph in ("elementary", "dot"):
         variants[f"chainrule {graph}: hand-written loop"] = (
             args.steps, lambda steps, graph=graph: run_hand_written(graph, X, y, steps))
-        variants[f"chainrule {graph}: nn.fit, one epoch"] = (
+        variants[f"chainrule {graph}: nn.fit, one epoch, eager"] = (
             args.steps, lambda steps, graph=graph: run_fit(graph, X, y, steps))
     python = peers.python("micrograd", args.micrograd_python)
     if python is not None:
