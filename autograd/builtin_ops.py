@@ -311,7 +311,7 @@ def _stacked(f):
 
 @_stacked
 def _sum_arrays(a):
-    return _np.sum(a, axis=0)  # row after row, as the float rule adds them
+    return _np.add.reduce(a, axis=0)  # row after row, as the float rule adds them
 
 
 @_stacked
@@ -323,6 +323,9 @@ def _sum_partials_arrays(out, a):
 def _dot_arrays(a):
     n = len(a) // 2
     return _np.einsum("ij...,ij...->j...", a[:n], a[n:])  # the products summed without an array of them
+
+
+_dot_arrays.product = True  # a sum of products: a call whose nodes form a matrix product may run as one (the tape)
 
 
 @_stacked

@@ -10,7 +10,10 @@ repeat by one ``einsum``; others that recur (``x * x``) by one ``bincount`` (one
 ``reduceat`` (a batch). A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``)
 takes all of a call's arguments as one array, argument-major, and its partials give every
 argument row at once (an array, a float for all, or a tuple of row blocks, read without a copy),
-so a 34-input dot over 1,600 nodes is a few numpy calls, not 34 of each. An op without numpy
+so a 34-input dot over 1,600 nodes is a few numpy calls, not 34 of each. A dot call whose nodes
+are the entries of a matrix product (a layer over a recorded batch: each weight once per sample,
+each input once per neuron; the form is marked ``product = True``) runs, for one sample, as that
+product: one ``@`` forward, two backward, on the distinct slots. An op without numpy
 forms runs its float rules once per element, with the same result. Backward is planned once per
 set of leaves asked for (``wrt``): argument rows whose slots lead to none of them get no block.
 """
@@ -126,7 +129,7 @@ class _Block:
         if self.shape is None:
             c = upstream if d.__class__ is float and d == 1.0 else d * upstream
         elif d.__class__ is float:  # one derivative for every row and node: sum the adjoints alone
-            c = upstream.reshape(*self.shape, *rest).sum(axis=self.axis)
+            c = np.add.reduce(upstream.reshape(*self.shape, *rest), axis=self.axis)
             c = c if d == 1.0 else d * c
         else:
             full = (self.rows, *upstream.shape)
@@ -172,6 +175,50 @@ def _rows(local, start: int, stop: int):
     return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
+def _product_layout(args: np.ndarray):
+    """A dot call whose nodes are the entries of a matrix product: (L, Q), else None.
+
+    The call's rows are two halves (a node is the sum over k of first[k] * second[k]). Laid out as
+    (R, P) in node order, one half must depend only on (k, r) and the other only on (k, p), as a
+    layer's inputs (one per sample r) and weights (one per neuron p) do: node (r, p) is then
+    row r of L.T @ Q for L = the slots (K, R) of the first and Q = the slots (K, P) of the second.
+    """
+    k, n = len(args) // 2, args.shape[1]
+    halves = args[:k], args[k:]
+    for p in [*_divisors(n), 1]:
+        grid = [h.reshape(k, n // p, p) for h in halves]
+        for per_r, per_p in (grid, grid[::-1]):
+            if (per_r == per_r[:, :, :1]).all() and (per_p == per_p[:, :1, :]).all():
+                return np.ascontiguousarray(per_r[:, :, 0]), np.ascontiguousarray(per_p[:, 0, :])
+    return None
+
+
+class _Product:
+    """A dot call as one matrix product (one sample: no batch axis): out = L.T @ Q, and backward
+    dL = Q @ U.T, dQ = L @ U for the call's adjoints U (R, P), each added onto its slots."""
+
+    __slots__ = ("left", "right", "shape")
+
+    def __init__(self, left: np.ndarray, right: np.ndarray) -> None:
+        self.left, self.right = left, right
+        self.shape = (left.shape[1], right.shape[1])
+
+    def forward(self, vals: np.ndarray) -> tuple:
+        lv, qv = vals[self.left], vals[self.right]
+        return (lv.T @ qv).ravel(), (lv, qv)
+
+    def blocks(self, needed: np.ndarray) -> list:
+        """Which halves need adjoints: (0 for L / 1 for Q, its scatter)."""
+        return [(side, _Flat(targets.ravel())) for side, targets in enumerate((self.left, self.right))
+                if needed[targets].any()]
+
+    def backward(self, adj: np.ndarray, upstream: np.ndarray, gathered: tuple, blocks: list) -> None:
+        u = upstream.reshape(self.shape)
+        lv, qv = gathered
+        for side, flat in blocks:
+            flat.add(adj, (qv @ u.T if side == 0 else lv @ u).ravel())
+
+
 class _Call:
     """One numpy call: an op over the output slots [start, stop), its arguments from ``index`` (args, nodes).
 
@@ -180,7 +227,7 @@ class _Call:
     """
 
     __slots__ = ("op", "start", "stop", "out", "nodes", "index", "rows", "inputs", "adjoint", "stacked",
-                 "partials_stacked", "width")
+                 "partials_stacked", "width", "product")
 
     def __init__(self, op, start: int, nodes: list[int], args: np.ndarray, adjoint: bool) -> None:
         self.op, self.start, self.stop, self.nodes = op, start, start + len(nodes), nodes
@@ -192,6 +239,8 @@ class _Call:
         self.partials_stacked = getattr(op.numpy_partials, "stacked", False)
         self.index = args
         self.rows = None if self.stacked else [_reader(r) for r in args]
+        layout = _product_layout(args) if getattr(op.numpy_forward, "product", False) else None
+        self.product = None if layout is None else _Product(*layout)
 
 
 class NumpyPlan:
@@ -232,15 +281,17 @@ class NumpyPlan:
             for symbol in {g[1] for g in guards}
         }
         self._programs: dict = {}  # the leaves whose gradients are asked for -> the backward program
+        self._rows_of: dict = {}  # the same -> their adjoints' rows
 
-    def _program(self, wanted: tuple | None) -> list:
+    def _program(self, wanted: tuple | None, single: bool) -> list:
         """Backward's steps for the gradients of the leaves ``wanted`` (positions; None: every leaf).
 
         Each step is (position of the call, the call, its blocks: one list for a stacked form, else
-        one list per input), in reverse order. A slot needs an adjoint when a wanted leaf is among
-        its arguments' graphs; argument rows where none does get no block, a call with none no step.
+        one list per input, or a matrix product's halves when ``single``, one sample), in reverse
+        order. A slot needs an adjoint when a wanted leaf is among its arguments' graphs; argument
+        rows where none does get no block, a call with none no step.
         """
-        program = self._programs.get(wanted)
+        program = self._programs.get((wanted, single))
         if program is not None:
             return program
         c = len(self.constants)
@@ -254,7 +305,11 @@ class NumpyPlan:
             if not call.adjoint:
                 continue
             rows = call.index[: call.inputs]
-            if call.partials_stacked:  # one set of blocks for every input of every node, argument-major
+            if single and call.product is not None:
+                blocks = call.product.blocks(needed)
+                if blocks:
+                    program.append((k, call, blocks))
+            elif call.partials_stacked:  # one set of blocks for every input of every node, argument-major
                 blocks = _blocks(rows, needed)
                 if blocks:
                     program.append((k, call, blocks))
@@ -262,7 +317,7 @@ class NumpyPlan:
                 blocks = [_blocks(row[None], needed, single=True) for row in rows]
                 if any(blocks):
                     program.append((k, call, blocks))
-        self._programs[wanted] = program
+        self._programs[wanted, single] = program
         return program
 
     def forward(self, leaf_values, batch: int | None) -> tuple:
@@ -280,7 +335,9 @@ class NumpyPlan:
         with np.errstate(all="ignore"):  # inf and nan propagate silently, as in float arithmetic
             for call in self.calls:
                 form = call.op.numpy_forward
-                if call.stacked:
+                if call.product is not None and batch is None:
+                    out, a = call.product.forward(vals)
+                elif call.stacked:
                     a = vals[call.index]
                     try:
                         out = form(a)
@@ -323,9 +380,12 @@ class NumpyPlan:
         adj = np.zeros_like(vals)
         adj[self.new[root]] = 1.0
         with np.errstate(all="ignore"):
-            for k, call, blocks in self._program(wanted):
+            for k, call, blocks in self._program(wanted, batch is None):
                 a = gathered[k]
                 upstream, out = adj[call.out], vals[call.out]
+                if batch is None and call.product is not None:
+                    call.product.backward(adj, upstream, a, blocks)
+                    continue
                 form = call.op.numpy_partials
                 if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
                     local = form(out, a if call.stacked else np.array(a))
@@ -336,10 +396,20 @@ class NumpyPlan:
                 if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
                     local = _each_partials(self.tape, call, out, a)
                 for d, input_blocks in zip(local, blocks):
+                    if d.__class__ is not float and d.__class__ is not np.ndarray:
+                        d = np.asarray(d)
                     for block in input_blocks:  # none for an input that needs no adjoint (a constant, ...)
-                        block.add(adj, d if d.__class__ is float else np.asarray(d), upstream)
-        rows = adj[self.leaf_rows] if wanted is None else adj[len(self.constants) + np.array(wanted, dtype=np.intp)]
+                        block.add(adj, d, upstream)
+        rows = adj[self._wanted_rows(wanted)]
         return rows.tolist() if batch is None else list(rows)
+
+    def _wanted_rows(self, wanted: tuple | None):
+        """The adjoint rows of the leaves ``wanted`` (None: every leaf), made once per set of leaves."""
+        rows = self._rows_of.get(wanted)
+        if rows is None:
+            rows = self._rows_of[wanted] = (self.leaf_rows if wanted is None
+                                            else len(self.constants) + np.array(wanted, dtype=np.intp))
+        return rows
 
 
 def _elements(a) -> list:

@@ -171,7 +171,7 @@ def playground_parts() -> dict[str, float]:
     in the optimizer's steps, and the rest; plus the step count and the numpy calls of one step's tape."""
     spent = {"tape forward": 0.0, "tape backward": 0.0, "optimizer step": 0.0}
     originals = {"tape forward": (autograd.Tape, "forward"), "tape backward": (autograd.Tape, "backward"),
-                 "optimizer step": (nn.Optimizer, "step")}
+                 "optimizer step": (nn.Optimizer, "_step")}
     counts = {"steps": 0}
     tapes = []
 

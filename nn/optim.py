@@ -88,7 +88,10 @@ class Optimizer(abc.ABC):
         The arithmetic runs on numpy arrays, one element per parameter: float64 operations round
         as Python's floats do, so the numbers are those of the same formula written per parameter.
         """
-        grads = self._grads()
+        self._step(self._grads())
+
+    def _step(self, grads: np.ndarray) -> None:
+        """step() from these gradients (finite, lined up with params), e.g. a compiled step's own."""
         lr = self.lr
         with np.errstate(all="ignore"):  # an overflow is found below and named, as a float's would be
             new_data, commit_state = self._update(grads, np.array([p.data for p in self.params]), lr)

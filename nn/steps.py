@@ -192,17 +192,17 @@ def compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, op
         step.unreached = [p for p in optimizer.params if id(p) not in step.position]
     grads = np.array(grads)
     mine = grads[step.optimized_at]
-    squares = float(mine @ mine)
     theirs = grads[step.theirs_at]
-    # an overflowing sum of squares, as a non-finite number, sends the step to eager
-    if not (math.isfinite(value) and math.isfinite(squares) and np.isfinite(theirs).all()):
+    squares = float(mine @ mine)
+    # a finite sum of squares has finite terms; an overflowing one, as a non-finite number, sends the step to eager
+    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(theirs @ theirs)):
         return None
     for p, g in zip(step.params, theirs.tolist()):  # each gradient written once
         p.grad = g
     for p in step.unreached:
         p.grad = 0.0
     try:
-        optimizer.step()
+        optimizer._step(mine)  # the gradients just written, checked above
     except ValueError as exc:
         raise StepFailed(str(exc)) from None
     return value, math.sqrt(squares), out

@@ -165,6 +165,7 @@ def test_weights_shared_by_samples_and_inputs_shared_by_neurons_get_the_eager_gr
         h = [(autograd.dot(w, x) + b).tanh() for w, b in zip(w1, b1)]
         root = root + sum((autograd.dot(w, h) for w in w2), Value(0.0)) ** 2 + x[0] * x[0]
     tape = autograd.compile(root)
+    assert sum(call.product is not None for call in tape._plan("numpy", None).calls) == 2  # each layer's dots
     want, want_grads = _eager(root, tape.leaves)
     for path in PATHS:
         got, grads = tape.value_and_grad(path=path)
@@ -181,6 +182,28 @@ def test_weights_shared_by_samples_and_inputs_shared_by_neurons_get_the_eager_gr
         _close(outs[s], eager.data)
         for k, leaf in enumerate(tape.leaves):
             _close(bgrads[k][s] if np.ndim(bgrads[k]) else bgrads[k], grads.get(leaf, 0.0))
+
+
+@pytest.mark.parametrize("order", ["neuron-major", "sample-major"])
+@pytest.mark.parametrize("inputs_first", [False, True])
+def test_a_layer_of_dots_runs_as_one_matrix_product_with_the_eager_numbers(order, inputs_first):
+    # dot(w, x) or dot(x, w), nodes made neuron by neuron or sample by sample: the same product
+    rng = random.Random(f"product-{order}-{inputs_first}")
+    w = [[Value(rng.uniform(-1, 1), label=f"w{j}{i}") for i in range(3)] for j in range(5)]
+    xs = [[Value(rng.uniform(-2, 2), label=f"x{s}{i}") for i in range(3)] for s in range(4)]
+    pairs = [(j, s) for j in range(5) for s in range(4)] if order == "neuron-major" else \
+        [(j, s) for s in range(4) for j in range(5)]
+    dots = [autograd.dot(xs[s], w[j]) if inputs_first else autograd.dot(w[j], xs[s]) for j, s in pairs]
+    root = sum(((d - 0.3 * k) ** 2 for k, d in enumerate(dots)), Value(0.0))
+    tape = autograd.compile(root)
+    assert any(call.product is not None for call in tape._plan("numpy", None).calls)
+    want, want_grads = _eager(root, tape.leaves)
+    got, grads = tape.value_and_grad(path="numpy")
+    _close(got, want)
+    _close(grads, want_grads)
+    weights = [tape.index(v) for row in w for v in row]  # the weights' gradients alone: the inputs' half skipped
+    _, some = tape.value_and_grad(path="numpy", wrt=weights)
+    _close(some, [want_grads[k] for k in weights])
 
 
 def test_a_deep_chain_takes_the_python_path_and_matches_exactly():
@@ -436,7 +459,8 @@ def test_gradients_of_some_leaves_of_a_batch_skip_the_others_and_match_eager():
     def blocks(program):
         return sum(len(b) if call.partials_stacked else sum(map(len, b)) for _, call, b in program)
 
-    assert blocks(plan._program(tuple(wrt))) < blocks(plan._program(None))  # the inputs' scatters are left out
+    # the inputs' scatters are left out (False: the batch's program)
+    assert blocks(plan._program(tuple(wrt), False)) < blocks(plan._program(None, False))
     for s in range(4):
         for x, values in batch.items():
             x.data = float(values[s])
