@@ -62,7 +62,8 @@ def _sigmoid_float(x: float) -> float:
 def _sigmoid_arrays(x):
     # The two branches of _sigmoid_float, elementwise: the same operations, so the same numbers.
     e = _np.exp(-_np.abs(x))
-    return _np.where(x >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+    t = 1.0 + e
+    return _np.where(x >= 0.0, 1.0 / t, e / t)
 
 
 def _erf_arrays(x):

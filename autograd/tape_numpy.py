@@ -39,6 +39,15 @@ def _reader(r: np.ndarray):
     return r
 
 
+def _add_onto(adj: np.ndarray, target, c) -> None:
+    """adj[target] += c for distinct targets; on a slice, in the view itself (no write back of the view)."""
+    if target.__class__ is slice:
+        view = adj[target]
+        view += c
+    else:
+        adj[target] += c
+
+
 class _Flat:
     """Adds contributions (k[, batch]) onto the adjoint rows of the k slots ``targets``.
 
@@ -66,7 +75,7 @@ class _Flat:
 
     def add(self, adj: np.ndarray, contribution: np.ndarray) -> None:
         if self.unique:
-            adj[self.target] += contribution
+            _add_onto(adj, self.target, contribution)
         elif adj.ndim == 1:
             adj[self.target] += np.bincount(self.inverse, contribution, len(self.target))
         else:
@@ -123,7 +132,7 @@ class _Block:
     def add(self, adj: np.ndarray, d, upstream: np.ndarray) -> None:
         """d: the rows' derivatives, (rows, nodes[, batch]) or (nodes[, batch]) for one row, or one float for all."""
         if self.direct is not None:
-            adj[self.direct] += upstream if d.__class__ is float and d == 1.0 else d * upstream
+            _add_onto(adj, self.direct, upstream if d.__class__ is float and d == 1.0 else d * upstream)
             return
         rest = upstream.shape[1:]
         if self.shape is None:
@@ -377,7 +386,7 @@ class NumpyPlan:
 
     def backward(self, state: tuple, root: int, batch: int | None, wanted: tuple | None = None) -> list:
         vals, gathered = state
-        adj = np.zeros_like(vals)
+        adj = np.zeros(vals.shape)
         adj[self.new[root]] = 1.0
         with np.errstate(all="ignore"):
             for k, call, blocks in self._program(wanted, batch is None):
