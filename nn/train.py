@@ -244,9 +244,15 @@ def fit(
     tape = None
     if use_tape:  # the targets are checked once here, as each eager step would check its batch's
         scalar = y.ndim == 1 and loss_fn is not losses.cross_entropy
-        steps, replay = _recorded(model, params, loss_fn, l1, l2, scalar, bool(named_metrics), rows[0])
+        steps, replay, val_losses = _recorded(model, params, loss_fn, l1, l2, scalar, bool(named_metrics), rows[0])
         nout = len(replay.outputs)
-        val_loss = TapedLoss(val_targets, loss_fn, params, l1, l2) if validation is not None else None
+        val_loss = None
+        if validation is not None:  # the validation loss's tape, kept for the same targets
+            val_key = (y_val.shape, y_val.dtype.str, y_val.tobytes())
+            val_loss = val_losses.get(val_key)
+            if val_loss is None:
+                val_losses.clear()  # one set of validation targets kept at a time
+                val_loss = val_losses[val_key] = TapedLoss(val_targets, loss_fn, params, l1, l2)
         tape = _Compiled(steps, losses.leaf_targets(loss_fn, y, nout).tolist(), scalar, replay, val_loss)
     history = History()
     bar = _progress_bar(epochs, progress and not _tqdm_disabled())
@@ -285,24 +291,26 @@ def fit(
     return history
 
 
-# The step tapes and the Replay that fit recorded for an nn model, kept while the model lives, for
-# the next fit of the same model (the playground trains one epoch per fit): model -> (key, steps, replay).
+# The step tapes, the Replay and validation's loss tape that fit recorded for an nn model, kept while
+# the model lives, for the next fit of the same model (the playground trains one epoch per fit):
+# model -> (key, steps, replay, validation losses).
 _RECORDED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _recorded(model, params, loss_fn, l1, l2, scalar: bool, outputs: bool, row) -> tuple[dict, Replay]:
-    """The step tapes (by batch size, filled as fit meets them) and the model's Replay: an earlier fit's
-    when everything a recording depends on is the same (the model's config and parameter objects, the
-    loss and its penalties, the targets' form, whether outputs are read), else new ones."""
+def _recorded(model, params, loss_fn, l1, l2, scalar: bool, outputs: bool, row) -> tuple[dict, Replay, dict]:
+    """The step tapes (by batch size, filled as fit meets them), the model's Replay and the validation
+    losses (by their targets, filled by fit): an earlier fit's when everything a recording depends on is
+    the same (the model's config and parameter objects, the loss and its penalties, the targets' form,
+    whether outputs are read), else new ones."""
     key = (json.dumps(model.config(), sort_keys=True), tuple(map(id, params)), loss_fn, l1, l2, scalar, outputs)
     if not is_static(model):  # a custom module may change in ways its config does not show
-        return {}, Replay(model, row=row)
+        return {}, Replay(model, row=row), {}
     kept = _RECORDED.get(model)
     if kept is not None and kept[0] == key:  # (the kept tapes hold the old parameters: ids are not reused)
-        return kept[1], kept[2]
-    steps, replay = {}, Replay(model, row=row)
-    _RECORDED[model] = (key, steps, replay)
-    return steps, replay
+        return kept[1], kept[2], kept[3]
+    steps, replay, val_losses = {}, Replay(model, row=row), {}
+    _RECORDED[model] = (key, steps, replay, val_losses)
+    return steps, replay, val_losses
 
 
 def _use_tape(compile, model, loss, who: str) -> bool:

@@ -189,18 +189,25 @@ def test_a_model_fitted_again_reuses_its_tapes_until_its_structure_changes():
     opts = [nn.Adam(m.parameters(), lr=0.05) for m in (compiled, eager)]
     kept = []
 
+    val_sets = [nn.datasets.moons(12, noise=0.2, seed=s) for s in (7, 7, 8, 8)]  # the same twice, then others
+
     def one_epoch(seed):
+        val = val_sets[seed]
         got = nn.fit(compiled, (X, y), loss="bce_logits", optimizer=opts[0], epochs=1, batch_size=8, seed=seed,
-                     progress=False, compile=True)
+                     validation=val, progress=False, compile=True)
         want = nn.fit(eager, (X, y), loss="bce_logits", optimizer=opts[1], epochs=1, batch_size=8, seed=seed,
-                      progress=False, compile=False)
-        for key in ("train_loss", "grad_norm", "accuracy"):
+                      validation=val, progress=False, compile=False)
+        for key in ("train_loss", "grad_norm", "accuracy", "val_loss", "val_accuracy"):
             assert got[key] == pytest.approx(want[key], rel=1e-9), key
         kept.append(train._RECORDED[compiled][1])
+        val_tapes.append(next(iter(train._RECORDED[compiled][3].values())))
 
+    val_tapes = []
     for seed in range(3):  # the playground's way: one epoch per fit
         one_epoch(seed)
     assert kept[0] is kept[1] is kept[2]  # recorded once
+    # validation's loss tape is kept for the same targets, and made again for others
+    assert val_tapes[0] is val_tapes[1] is not val_tapes[2]
     for model in (compiled, eager):  # a new structure: a kept tape would still train with tanh
         model.activation = "relu"
     one_epoch(3)
