@@ -9,6 +9,8 @@ per-layer view) is its own tape.
 
 from __future__ import annotations
 
+import json
+import weakref
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -23,6 +25,12 @@ STATIC = (Neuron, Layer, MLP)
 def is_static(model: object) -> bool:
     """True for nn's own modules, whose recorded graph is the same for every input."""
     return isinstance(model, STATIC)
+
+
+def structure(model, params: list[Value]) -> tuple:
+    """What a recording of an nn model depends on: its config and its parameter objects (their numbers are
+    read at each replay). A recording stays valid while this is the same."""
+    return json.dumps(model.config(), sort_keys=True), tuple(map(id, params))
 
 
 def input_leaves(nin: int, row: Sequence[float] | None = None) -> list[Value]:
@@ -72,3 +80,24 @@ class Replay:
         """Each of ``layers``' outputs (n, width) for the rows of X."""
         X = np.asarray(X, dtype=float)
         return [np.column_stack([self._run(t, X) for t in layer]) for layer in self.layers]
+
+
+# nn models' Replays, kept while the model lives: model -> {number of layers replayed: (structure, Replay)}
+_KEPT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def replay_of(model: Callable, *, nin: int | None = None, layers: Sequence[Callable] = (),
+              row: Sequence[float] | None = None) -> Replay:
+    """``Replay(model, ...)``, recorded once for nn's own models and kept while their structure is the same
+    (predict, evaluate, fit and the pictures each replay a model many times); any other model is recorded
+    afresh, since its code may change in ways its config does not show."""
+    if not is_static(model):
+        return Replay(model, nin=nin, layers=layers, row=row)
+    key = structure(model, model.parameters())
+    kept = _KEPT.setdefault(model, {})
+    hit = kept.get(len(layers))
+    if hit is not None and hit[0] == key:  # (a kept Replay holds the old parameters: ids are not reused)
+        return hit[1]
+    replay = Replay(model, nin=nin, layers=layers, row=row)
+    kept[len(layers)] = (key, replay)
+    return replay

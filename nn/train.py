@@ -8,7 +8,6 @@ One step, either way, is nn/steps.py's; this module runs the epochs around it.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import weakref
@@ -29,7 +28,7 @@ from .history import EarlyStopping, History
 from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
-from .replay import Replay, is_static
+from .replay import Replay, is_static, replay_of, structure
 from .steps import StepFailed, TapedLoss, compiled_step, data_of, eager_step, objective
 
 
@@ -302,13 +301,13 @@ def _recorded(model, params, loss_fn, l1, l2, scalar: bool, outputs: bool, row) 
     losses (by their targets, filled by fit): an earlier fit's when everything a recording depends on is
     the same (the model's config and parameter objects, the loss and its penalties, the targets' form,
     whether outputs are read), else new ones."""
-    key = (json.dumps(model.config(), sort_keys=True), tuple(map(id, params)), loss_fn, l1, l2, scalar, outputs)
     if not is_static(model):  # a custom module may change in ways its config does not show
         return {}, Replay(model, row=row), {}
+    key = (structure(model, params), loss_fn, l1, l2, scalar, outputs)
     kept = _RECORDED.get(model)
     if kept is not None and kept[0] == key:  # (the kept tapes hold the old parameters: ids are not reused)
         return kept[1], kept[2], kept[3]
-    steps, replay, val_losses = {}, Replay(model, row=row), {}
+    steps, replay, val_losses = {}, replay_of(model, row=row), {}
     _RECORDED[model] = (key, steps, replay, val_losses)
     return steps, replay, val_losses
 
@@ -336,7 +335,7 @@ def predict(model: Module, X, *, compile: bool | str = "auto") -> np.ndarray:
     use_tape = _use_tape(compile, model, None, "predict")
     X = check_inputs(X, getattr(model, "nin", None), "predict")
     if use_tape:
-        return Replay(model, row=X[0])(X)
+        return replay_of(model, row=X[0])(X)
     with no_grad():
         return np.array([data_of(model(x)) for x in X.tolist()], dtype=float)
 
@@ -362,7 +361,7 @@ def evaluate(
     loss_fn = losses.get_loss(loss)
     named_metrics = _metrics(metrics, loss)
     l1, l2 = non_negative(l1, "evaluate: l1"), non_negative(l2, "evaluate: l2")
-    replay = Replay(model, row=X[0]) if _use_tape(compile, model, None, "evaluate") else None
+    replay = replay_of(model, row=X[0]) if _use_tape(compile, model, None, "evaluate") else None
     value, outputs = _evaluate_rows(model, X.tolist(), y.tolist(), loss_fn, model.parameters(), l1, l2, replay)
     result = {"loss": value}
     for name, metric in named_metrics:

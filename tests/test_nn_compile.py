@@ -212,3 +212,25 @@ def test_a_model_fitted_again_reuses_its_tapes_until_its_structure_changes():
         model.activation = "relu"
     one_epoch(3)
     assert kept[3] is not kept[2]
+
+
+def test_predict_and_the_pictures_replay_a_kept_recording_until_the_structure_changes():
+    from nn import replay
+    from viz.forward import model_outputs
+
+    X = np.random.default_rng(4).uniform(-1, 1, (9, 2))
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=2)
+
+    def eager():
+        return nn.predict(model, X, compile=False)
+
+    first = nn.predict(model, X)
+    np.testing.assert_allclose(first, eager(), rtol=1e-12)
+    kept = replay.replay_of(model)
+    assert replay.replay_of(model) is kept  # recorded once
+    model.parameters()[0].data += 0.5  # new numbers, the same structure: the kept tape reads them
+    np.testing.assert_allclose(model_outputs(model, X), eager(), rtol=1e-12)
+    assert replay.replay_of(model) is kept
+    model.activation = "relu"  # a new structure: recorded again
+    np.testing.assert_allclose(nn.predict(model, X), eager(), rtol=1e-12)
+    assert replay.replay_of(model) is not kept

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from autograd import Value, no_grad
-from nn.replay import Replay
+from nn.replay import Replay, replay_of
 
 
 def layers_of(model: object) -> list:
@@ -50,7 +50,7 @@ def _replay(model: object, X: np.ndarray, per_layer: bool) -> Replay:
     nin = len(layers[0].neurons[0].w)
     if X.ndim != 2 or X.shape[1] != nin:
         raise ValueError(f"X has {X.shape[1] if X.ndim == 2 else X.shape} features but the layer takes {nin} inputs")
-    return Replay(model, nin=nin, layers=layers if per_layer else (), row=X[0] if len(X) else None)
+    return replay_of(model, nin=nin, layers=layers if per_layer else (), row=X[0] if len(X) else None)
 
 
 def layer_outputs(model: object, X: ArrayLike) -> list[np.ndarray]:
