@@ -4,10 +4,8 @@ Slots are renumbered so each call's outputs are one contiguous block (constants,
 then the calls level by level): a call reads its arguments (a slice where they are
 contiguous, else one fancy index), runs the op's numpy form and writes one slice. Backward
 runs the calls in reverse, multiplying the op's numpy partials by the block's adjoints and
-adding them onto the argument slots. Slots that recur in a pattern across a call's nodes (a
-weight once per sample, a sample's input once per neuron) are multiplied and summed over the
-repeat by one ``einsum``; others that recur (``x * x``) by one ``bincount`` (one sample) or
-``reduceat`` (a batch). A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``)
+adding them onto the argument slots (``tape_numpy_adjoints``: slots that recur across a call's
+nodes are summed over the repeat at numpy speed). A form marked ``stacked = True`` (the built-in ``sum`` and ``dot``)
 takes all of a call's arguments as one array, argument-major, and its partials give every
 argument row at once (an array, a float for all, or a tuple of row blocks, read without a copy),
 so a 34-input dot over 1,600 nodes is a few numpy calls, not 34 of each. A dot call whose nodes
@@ -20,168 +18,15 @@ set of leaves asked for (``wrt``): argument rows whose slots lead to none of the
 
 from __future__ import annotations
 
-import functools
-import math
 import operator
 
 import numpy as np
 
 from .ops import DomainError
 from .tape_guards import COMPARISONS
+from .tape_numpy_adjoints import Flat, blocks_of, divisors, reader, rows_of
 from .tape_text import guard_error, node_name
 from .value import as_number
-
-
-def _reader(r: np.ndarray):
-    """How to read the slots r: a slice when they are consecutive (a view, no copy), else the index array."""
-    if len(r) == 1 or (r[-1] - r[0] == len(r) - 1 and (np.diff(r) == 1).all()):
-        return slice(int(r[0]), int(r[0]) + len(r))
-    return r
-
-
-def _add_onto(adj: np.ndarray, target, c) -> None:
-    """adj[target] += c for distinct targets; on a slice, in the view itself (no write back of the view)."""
-    if target.__class__ is slice:
-        view = adj[target]
-        view += c
-    else:
-        adj[target] += c
-
-
-class _Flat:
-    """Adds contributions (k[, batch]) onto the adjoint rows of the k slots ``targets``.
-
-    Distinct targets take one (fancy or sliced) ``+=``; recurring ones are summed per slot first,
-    in their order, by ``bincount`` for one sample or ``reduceat`` over a batch.
-    """
-
-    __slots__ = ("target", "unique", "inverse", "order", "starts")
-
-    def __init__(self, targets: np.ndarray) -> None:
-        order = np.argsort(targets, kind="stable")
-        ordered = targets[order]
-        first = np.ones(len(ordered), dtype=bool)
-        first[1:] = ordered[1:] != ordered[:-1]
-        if first.all():
-            self.target, self.unique = _reader(targets), True
-            self.inverse = self.order = self.starts = None
-        else:
-            self.unique = False
-            self.starts = np.flatnonzero(first)
-            self.target = ordered[self.starts]
-            self.inverse = np.empty_like(order)  # each target's position among the distinct ones
-            self.inverse[order] = np.cumsum(first) - 1
-            self.order = order
-
-    def add(self, adj: np.ndarray, contribution: np.ndarray) -> None:
-        if self.unique:
-            _add_onto(adj, self.target, contribution)
-        elif adj.ndim == 1:
-            adj[self.target] += np.bincount(self.inverse, contribution, len(self.target))
-        else:
-            adj[self.target] += np.add.reduceat(contribution[self.order], self.starts, axis=0)
-
-
-@functools.lru_cache(maxsize=64)
-def _divisors(n: int) -> list[int]:
-    """n's divisors above 1, largest first (the repeats a row of n targets can have)."""
-    small = [d for d in range(2, math.isqrt(n) + 1) if n % d == 0]
-    return sorted({*small, *(n // d for d in small), *([n] if n > 1 else [])}, reverse=True)
-
-
-def _repeat(row: np.ndarray) -> tuple:
-    """How a row of targets repeats: (shape, axis) to sum it over, the widest repeat, or (None, None).
-
-    Across the nodes of a call the same slot recurs in a pattern: a weight once per sample (the
-    row is R copies of one block), a sample's input once per neuron (each slot R times in a run).
-    Summing the reshaped contributions over that axis leaves one per distinct slot, at numpy speed.
-    """
-    n = len(row)
-    for r in _divisors(n):
-        blocks = row.reshape(r, n // r)
-        if (blocks == blocks[0]).all():
-            return (r, n // r), 0
-        runs = row.reshape(n // r, r)
-        if (runs == runs[:, :1]).all():
-            return (n // r, r), 1
-    return None, None
-
-
-class _Block:
-    """Argument rows [start, stop) of a call whose slots repeat alike: their contributions, summed over the repeat.
-
-    Without a repeat a contribution is derivative * adjoint, one per target. With one, the
-    products are summed over the repeat by one ``einsum`` (or the adjoints alone, for a
-    derivative that is one float), leaving one contribution per distinct slot.
-    """
-
-    __slots__ = ("start", "stop", "rows", "shape", "axis", "spec", "flat", "direct")
-
-    def __init__(self, start: int, stop: int, shape, axis, targets: np.ndarray, single: bool = False) -> None:
-        self.start, self.stop, self.rows = start, stop, stop - start
-        self.shape, self.axis = shape, axis
-        if shape is not None:
-            targets = targets.reshape(self.rows, *shape)
-            targets = targets[:, 0] if axis == 0 else targets[:, :, 0]
-        self.spec = None if shape is None else ("krp...,rp...->kp..." if axis == 0 else "kpr...,pr...->kp...")
-        self.flat = _Flat(targets.ravel())
-        # one input's row (d is (nodes[, batch]) or a float), no repeat, distinct slots: the most
-        # common block, one multiply and one add
-        self.direct = self.flat.target if single and shape is None and self.flat.unique else None
-
-    def add(self, adj: np.ndarray, d, upstream: np.ndarray) -> None:
-        """d: the rows' derivatives, (rows, nodes[, batch]) or (nodes[, batch]) for one row, or one float for all."""
-        if self.direct is not None:
-            _add_onto(adj, self.direct, upstream if d.__class__ is float and d == 1.0 else d * upstream)
-            return
-        rest = upstream.shape[1:]
-        if self.shape is None:
-            c = upstream if d.__class__ is float and d == 1.0 else d * upstream
-        elif d.__class__ is float:  # one derivative for every row and node: sum the adjoints alone
-            c = np.add.reduce(upstream.reshape(*self.shape, *rest), axis=self.axis)
-            c = c if d == 1.0 else d * c
-        else:
-            full = (self.rows, *upstream.shape)
-            if d.shape != full:
-                d = np.broadcast_to(d, full)
-            c = np.einsum(self.spec, d.reshape(self.rows, *self.shape, *rest), upstream.reshape(*self.shape, *rest))
-        # c: (rows, targets[, batch]), or without the rows axis when every row gets the same
-        if c.ndim == len(rest) + 2:
-            c = c[0] if self.rows == 1 else c.reshape(-1, *rest)
-        elif self.rows > 1:
-            c = c[None].repeat(self.rows, axis=0).reshape(-1, *rest)
-        self.flat.add(adj, c)
-
-
-def _blocks(targets: np.ndarray, needed: np.ndarray, single: bool = False) -> list[_Block]:
-    """A call's argument rows (rows, nodes) as blocks of rows that repeat alike, leaving out
-    those none of whose slots needs an adjoint (constants, and leaves whose gradients are not asked for).
-    ``single``: targets is one input's row, whose derivatives come without the rows axis."""
-    keys = [_repeat(row) for row in targets]
-    blocks = []
-    start = 0
-    for k in range(1, len(keys) + 1):
-        if k < len(keys) and keys[k] == keys[start]:
-            continue
-        if needed[targets[start:k]].any():
-            blocks.append(_Block(start, k, *keys[start], targets[start:k], single))
-        start = k
-    return blocks
-
-
-def _rows(local, start: int, stop: int):
-    """Rows [start, stop) of the derivatives: a float as it is, else a view (a copy only across a tuple's blocks)."""
-    if local.__class__ is float:
-        return local
-    if not isinstance(local, tuple):
-        return local[start:stop]
-    pieces, offset = [], 0
-    for block in local:
-        lo, hi = max(start - offset, 0), min(stop - offset, len(block))
-        if lo < hi:
-            pieces.append(block[lo:hi])
-        offset += len(block)
-    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
 
 
 def _product_layout(args: np.ndarray):
@@ -194,7 +39,7 @@ def _product_layout(args: np.ndarray):
     """
     k, n = len(args) // 2, args.shape[1]
     halves = args[:k], args[k:]
-    for p in [*_divisors(n), 1]:
+    for p in [*divisors(n), 1]:
         grid = [h.reshape(k, n // p, p) for h in halves]
         for per_r, per_p in (grid, grid[::-1]):
             if (per_r == per_r[:, :, :1]).all() and (per_p == per_p[:, :1, :]).all():
@@ -218,7 +63,7 @@ class _Product:
 
     def blocks(self, needed: np.ndarray) -> list:
         """Which halves need adjoints: (0 for L / 1 for Q, its scatter)."""
-        return [(side, _Flat(targets.ravel())) for side, targets in enumerate((self.left, self.right))
+        return [(side, Flat(targets.ravel())) for side, targets in enumerate((self.left, self.right))
                 if needed[targets].any()]
 
     def backward(self, adj: np.ndarray, upstream: np.ndarray, gathered: tuple, blocks: list) -> None:
@@ -247,7 +92,7 @@ class _Call:
         self.stacked = getattr(op.numpy_forward, "stacked", False)
         self.partials_stacked = getattr(op.numpy_partials, "stacked", False)
         self.index = args
-        self.rows = None if self.stacked else [_reader(r) for r in args]
+        self.rows = None if self.stacked else [reader(r) for r in args]
         layout = _product_layout(args) if getattr(op.numpy_forward, "product", False) else None
         self.product = None if layout is None else _Product(*layout)
 
@@ -290,7 +135,7 @@ class NumpyPlan:
             for symbol in {g[1] for g in guards}
         }
         self._programs: dict = {}  # the leaves whose gradients are asked for -> the backward program
-        self._rows_of: dict = {}  # the same -> their adjoints' rows
+        self._wanted_at: dict = {}  # the same -> their adjoints' rows
 
     def _program(self, wanted: tuple | None, single: bool) -> list:
         """Backward's steps for the gradients of the leaves ``wanted`` (positions; None: every leaf).
@@ -303,9 +148,8 @@ class NumpyPlan:
         program = self._programs.get((wanted, single))
         if program is not None:
             return program
-        c = len(self.constants)
         needed = np.zeros(self.size, dtype=bool)
-        needed[self.leaf_rows if wanted is None else c + np.array(wanted, dtype=np.intp)] = True
+        needed[self._wanted_rows(wanted)] = True
         for call in self.calls:
             needed[call.out] = needed[call.index[: call.inputs]].any(axis=0)
         program = []
@@ -316,16 +160,12 @@ class NumpyPlan:
             rows = call.index[: call.inputs]
             if single and call.product is not None:
                 blocks = call.product.blocks(needed)
-                if blocks:
-                    program.append((k, call, blocks))
             elif call.partials_stacked:  # one set of blocks for every input of every node, argument-major
-                blocks = _blocks(rows, needed)
-                if blocks:
-                    program.append((k, call, blocks))
+                blocks = blocks_of(rows, needed)
             else:
-                blocks = [_blocks(row[None], needed, single=True) for row in rows]
-                if any(blocks):
-                    program.append((k, call, blocks))
+                blocks = [blocks_of(row[None], needed, single=True) for row in rows]
+            if any(blocks):  # (a list of lists per input: any of them non-empty)
+                program.append((k, call, blocks))
         self._programs[wanted, single] = program
         return program
 
@@ -399,7 +239,7 @@ class NumpyPlan:
                 if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
                     local = form(out, a if call.stacked else np.array(a))
                     for block in blocks:
-                        block.add(adj, _rows(local, block.start, block.stop), upstream)
+                        block.add(adj, rows_of(local, block.start, block.stop), upstream)
                     continue
                 local = form(out, *a) if form is not None else None
                 if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
@@ -414,9 +254,9 @@ class NumpyPlan:
 
     def _wanted_rows(self, wanted: tuple | None):
         """The adjoint rows of the leaves ``wanted`` (None: every leaf), made once per set of leaves."""
-        rows = self._rows_of.get(wanted)
+        rows = self._wanted_at.get(wanted)
         if rows is None:
-            rows = self._rows_of[wanted] = (self.leaf_rows if wanted is None
+            rows = self._wanted_at[wanted] = (self.leaf_rows if wanted is None
                                             else len(self.constants) + np.array(wanted, dtype=np.intp))
         return rows
 

@@ -119,8 +119,7 @@ def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params,
                 done = None
                 if tape is not None:
                     done = compiled_step(tape.steps, model, xb, [tape.leaf_rows[i] for i in index], tape.scalar,
-                                         loss_fn, params,
-                                          optimizer, l1, l2, bool(named_metrics))
+                                         loss_fn, params, optimizer, l1, l2, bool(named_metrics))
                 value, norm, out = done or eager_step(model, xb, yb, loss_fn, params, optimizer, l1, l2)
         except StepFailed as exc:
             raise DivergedError(
@@ -302,7 +301,7 @@ def _recorded(model, params, loss_fn, l1, l2, scalar: bool, outputs: bool, row) 
     the same (the model's config and parameter objects, the loss and its penalties, the targets' form,
     whether outputs are read), else new ones."""
     if not is_static(model):  # a custom module may change in ways its config does not show
-        return {}, Replay(model, row=row), {}
+        return {}, replay_of(model, row=row), {}  # (recorded afresh)
     key = (structure(model, params), loss_fn, l1, l2, scalar, outputs)
     kept = _RECORDED.get(model)
     if kept is not None and kept[0] == key:  # (the kept tapes hold the old parameters: ids are not reused)
