@@ -9,6 +9,9 @@ full-batch SGD update with lr 1.0 - 0.9*min(k, 100)/100: forward + backward + up
   the hinge and L2 terms written out with ``autograd.relu``, ``autograd.sum`` and ``*``, the
   gradients zeroed, backward, and the SGD update ``p.data -= lr * p.grad`` by hand; issue 10's
   targets are on this loop), and one epoch of eager ``nn.fit`` (which pauses the cyclic GC around it).
+- the sorted floor (floor_mlp.py) of each graph: a toy building chainrule's graph node for node,
+  in the same hand-written loop, with the least work per node that an engine getting shared
+  nodes right must do; micrograd's time over its time bounds what a pure-Python engine can reach.
 - micrograd 0.1.0: the demo's own loss() and update loop, in its own venv (peers.py).
 - PyTorch CPU float64, batched (the 100 samples as one tensor), one thread, in its own venv,
   starting from chainrule's initial parameters.
@@ -34,12 +37,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import floor_mlp  # noqa: E402
 import peers  # noqa: E402
 
 import autograd  # noqa: E402  (the project root is put on the path first)
 import nn  # noqa: E402
 
 TARGETS = {"elementary": 10.0, "dot": 40.0}  # issue 10: the hand-written loop's speed-up over micrograd
+SAME_LOSS = 1e-12  # the sorted floor's losses against chainrule's on the same graph, relative
 
 # Runs in micrograd's interpreter: the demo's loss() and update loop, timed per step.
 MICROGRAD_STEP = r"""
@@ -176,18 +181,20 @@ def main() -> None:
 
     # name -> (steps per round, run(steps) -> {"times", "losses"}); each run starts from the initial model.
     variants = {}
+    layers = initial_layers()
     for graph in ("elementary", "dot"):
         variants[f"chainrule {graph}: hand-written loop"] = (
             args.steps, lambda steps, graph=graph: run_hand_written(graph, X, y, steps))
         variants[f"chainrule {graph}: nn.fit, one epoch, eager"] = (
             args.steps, lambda steps, graph=graph: run_fit(graph, X, y, steps))
+        variants[f"sorted floor {graph}: hand-written loop"] = (
+            args.steps, lambda steps, graph=graph: floor_mlp.run(layers, graph, X, y, steps))
     python = peers.python("micrograd", args.micrograd_python)
     if python is not None:
         variants["micrograd 0.1.0"] = (args.micrograd_steps, lambda steps, python=python: peers.run(
             python, MICROGRAD_STEP, {"X": X, "y": y, "steps": steps}))
     python = peers.python("torch", args.torch_python)
     if python is not None:
-        layers = initial_layers()
         variants[f"PyTorch {peers.version(python, 'torch')} CPU float64 batched, 1 thread"] = (
             args.torch_steps, lambda steps, python=python: peers.run(
                 python, TORCH_STEP, {"X": X, "y": y, "layers": layers, "steps": steps}))
@@ -222,11 +229,44 @@ def main() -> None:
         print("Targets (issue 10), hand-written loop vs micrograd: " + "; ".join(verdicts))
     else:
         print("Targets (issue 10): not measured, micrograd is missing")
+    print()
+    print(floor_report(medians, results, micrograd))
     shared = min(len(r["losses"]) for r in results.values())
     reference = results["chainrule dot: hand-written loop"]["losses"]
     gap = max(abs(a - b) for r in results.values() for a, b in zip(r["losses"][:shared], reference[:shared]))
     print(f"Same numbers: over the first {shared} steps, every variant's losses are within {gap:.1e} of those of "
           "chainrule dot's hand-written loop")
+
+
+def floor_report(medians: dict, results: dict, micrograd: float | None) -> str:
+    """chainrule's hand-written loop beside the sorted floor per graph (markdown), their losses, and the bound."""
+    lines = ["The sorted floor (benchmarks/floor_mlp.py: a toy, not an engine) on the same graphs, same loop:\n",
+             "| graph | chainrule | sorted floor | micrograd / chainrule | micrograd / floor | chainrule / floor "
+             "| losses, max relative difference |", "|---|---:|---:|---:|---:|---:|---:|"]
+    bounds, agree = [], True
+    for graph in ("dot", "elementary"):
+        ours, floor = f"chainrule {graph}: hand-written loop", f"sorted floor {graph}: hand-written loop"
+        shared = min(len(results[ours]["losses"]), len(results[floor]["losses"]))
+        gap = max(abs(a - b) / abs(a) for a, b in zip(results[ours]["losses"][:shared],
+                                                      results[floor]["losses"][:shared]))
+        agree = agree and gap <= SAME_LOSS
+        over = lambda name: f"{micrograd / medians[name]:.1f}x" if micrograd else "-"  # noqa: E731
+        lines.append(f"| {graph} | {medians[ours] * 1e3:.1f} ms | {medians[floor] * 1e3:.1f} ms | {over(ours)} "
+                     f"| {over(floor)} | {medians[ours] / medians[floor]:.2f}x | {gap:.1e}"
+                     f"{'' if gap <= SAME_LOSS else ' DIFFERS'} |")
+        if micrograd:
+            bounds.append(micrograd / medians[floor])
+    lines.append("")
+    if not agree:
+        lines.append(f"The sorted floor's losses differ from chainrule's by more than {SAME_LOSS:g} (relative): "
+                     "it does not build the same graphs, so it bounds nothing")
+    elif bounds:
+        lines.append(f"Bound: a pure-Python engine doing no more than the sorted floor reaches {bounds[0]:.1f}x "
+                     f"micrograd (dot) and {bounds[1]:.1f}x (elementary); issue 10 asks {TARGETS['dot']:g}x and "
+                     f"{TARGETS['elementary']:g}x")
+    else:
+        lines.append("Bound: not measured, micrograd is missing")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
