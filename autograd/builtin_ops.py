@@ -335,10 +335,17 @@ def _dot_partials_arrays(out, a):
     return a[n:], a[:n]  # d/dw_i = x_i, d/dx_i = w_i: the rows as two blocks, not copied into one
 
 
+def _add_arrays(x, y):
+    return _np.add(x, y)
+
+
+_add_arrays.plus = True  # x + y, derivatives 1 and 1: a matrix product's call may add a bias row itself (the tape)
+
+
 # name -> (numpy forward, numpy partials or None when the float rule above works on arrays as written,
 #          the partials as text: formulas in the names of the node's output and arguments)
 _TAPE_FORMS = {
-    "add": (lambda x, y: _np.add(x, y), None, lambda o, x, y: ("1", "1")),
+    "add": (_add_arrays, None, lambda o, x, y: ("1", "1")),
     "sub": (lambda x, y: _np.subtract(x, y), None, lambda o, x, y: ("1", "-1")),
     "mul": (lambda x, y: _np.multiply(x, y), None, lambda o, x, y: (y, x)),
     "div": (lambda x, y: (_refuse(y == 0.0, "div: division by zero"), _np.divide(x, y))[1], None,

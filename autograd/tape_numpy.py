@@ -11,7 +11,9 @@ argument row at once (an array, a float for all, or a tuple of row blocks, read 
 so a 34-input dot over 1,600 nodes is a few numpy calls, not 34 of each. A dot call whose nodes
 are the entries of a matrix product (a layer over a recorded batch: each weight once per sample,
 each input once per neuron; the form is marked ``product = True``) runs, for one sample, as that
-product: one ``@`` forward, two backward, on the distinct slots. An op without numpy
+product: one ``@`` forward, two backward, on the distinct slots; an add call that only takes
+such a product's outputs and one slot per column (``x + y`` marked ``plus = True``: the layer's
+bias) is done by the product's call. An op without numpy
 forms runs its float rules once per element, with the same result. Backward is planned once per
 set of leaves asked for (``wrt``): argument rows whose slots lead to none of them get no block.
 """
@@ -49,28 +51,43 @@ def _product_layout(args: np.ndarray):
 
 class _Product:
     """A dot call as one matrix product (one sample: no batch axis): out = L.T @ Q, and backward
-    dL = Q @ U.T, dQ = L @ U for the call's adjoints U (R, P), each added onto its slots."""
+    dL = Q @ U.T, dQ = L @ U for the call's adjoints U (R, P), each added onto its slots.
 
-    __slots__ = ("left", "right", "shape")
+    ``fuse`` hands it the add call that reads only its outputs with one slot per column (a
+    layer's bias b): it then also writes that call's outputs, L.T @ Q + b, and backward takes U
+    from them and adds U's column sums onto b's slots, so the add call is skipped.
+    """
 
-    def __init__(self, left: np.ndarray, right: np.ndarray) -> None:
+    __slots__ = ("left", "right", "shape", "out", "bias", "bias_at", "biased")
+
+    def __init__(self, left: np.ndarray, right: np.ndarray, out: slice) -> None:
         self.left, self.right = left, right
         self.shape = (left.shape[1], right.shape[1])
+        self.out = out  # where backward reads the adjoints U: the call's outputs, or the fused add's
+        self.bias = self.bias_at = self.biased = None  # the bias's slots (P), how to read them, the add's outputs
+
+    def fuse(self, bias: np.ndarray, biased: slice) -> None:
+        self.bias, self.bias_at, self.biased = bias, reader(bias), biased
+        self.out = biased
 
     def forward(self, vals: np.ndarray) -> tuple:
         lv, qv = vals[self.left], vals[self.right]
-        return (lv.T @ qv).ravel(), (lv, qv)
+        out = lv.T @ qv
+        if self.bias is not None:
+            vals[self.biased] = (out + vals[self.bias_at]).ravel()
+        return out.ravel(), (lv, qv)
 
     def blocks(self, needed: np.ndarray) -> list:
-        """Which halves need adjoints: (0 for L / 1 for Q, its scatter)."""
-        return [(side, Flat(targets.ravel())) for side, targets in enumerate((self.left, self.right))
+        """Which parts need adjoints: (0 for L / 1 for Q / 2 for the bias, its scatter)."""
+        parts = [self.left, self.right] + ([] if self.bias is None else [self.bias])
+        return [(side, Flat(targets.ravel())) for side, targets in enumerate(parts)
                 if needed[targets].any()]
 
-    def backward(self, adj: np.ndarray, upstream: np.ndarray, gathered: tuple, blocks: list) -> None:
-        u = upstream.reshape(self.shape)
+    def backward(self, adj: np.ndarray, gathered: tuple, blocks: list) -> None:
+        u = adj[self.out].reshape(self.shape)
         lv, qv = gathered
         for side, flat in blocks:
-            flat.add(adj, (qv @ u.T if side == 0 else lv @ u).ravel())
+            flat.add(adj, (qv @ u.T if side == 0 else lv @ u if side == 1 else np.add.reduce(u, axis=0)).ravel())
 
 
 class _Call:
@@ -81,7 +98,7 @@ class _Call:
     """
 
     __slots__ = ("op", "start", "stop", "out", "nodes", "index", "rows", "inputs", "adjoint", "stacked",
-                 "partials_stacked", "width", "product")
+                 "partials_stacked", "width", "product", "fused")
 
     def __init__(self, op, start: int, nodes: list[int], args: np.ndarray, adjoint: bool) -> None:
         self.op, self.start, self.stop, self.nodes = op, start, start + len(nodes), nodes
@@ -94,7 +111,8 @@ class _Call:
         self.index = args
         self.rows = None if self.stacked else [reader(r) for r in args]
         layout = _product_layout(args) if getattr(op.numpy_forward, "product", False) else None
-        self.product = None if layout is None else _Product(*layout)
+        self.product = None if layout is None else _Product(*layout, self.out)
+        self.fused = False  # True when, for one sample, a product call does this call's work (its bias)
 
 
 class NumpyPlan:
@@ -134,8 +152,32 @@ class NumpyPlan:
                      np.array([g[3] for g in guards if g[1] == symbol], dtype=bool))
             for symbol in {g[1] for g in guards}
         }
+        self._fuse_biases()
         self._programs: dict = {}  # the leaves whose gradients are asked for -> the backward program
         self._wanted_at: dict = {}  # the same -> their adjoints' rows
+
+    def _fuse_biases(self) -> None:
+        """Hand each add call that a product call's outputs feed alone, in their order, with one slot per
+        column made before it (a layer's bias), to that product (``_Product.fuse``), for one sample."""
+        products = {call.start: call for call in self.calls if call.product is not None}
+        if not products:
+            return
+        readers = np.bincount(np.concatenate([call.index.ravel() for call in self.calls]), minlength=self.size)
+        root = self.new[self.tape.root_slot]
+        for call in self.calls:
+            if not getattr(call.op.numpy_forward, "plus", False):
+                continue
+            for row, other in ((call.index[0], call.index[1]), (call.index[1], call.index[0])):
+                made = products.get(int(row[0]))
+                if made is None or made.product.bias is not None or len(row) != made.width:
+                    continue
+                grid = other.reshape(made.product.shape)
+                if ((row == np.arange(made.start, made.stop)).all() and (readers[made.out] == 1).all()
+                        and not made.start <= root < made.stop and (grid == grid[:1]).all()
+                        and grid.max() < made.start):
+                    made.product.fuse(np.ascontiguousarray(grid[0]), call.out)
+                    call.fused = True
+                    break
 
     def _program(self, wanted: tuple | None, single: bool) -> list:
         """Backward's steps for the gradients of the leaves ``wanted`` (positions; None: every leaf).
@@ -155,7 +197,7 @@ class NumpyPlan:
         program = []
         for k in range(len(self.calls) - 1, -1, -1):
             call = self.calls[k]
-            if not call.adjoint:
+            if not call.adjoint or single and call.fused:
                 continue
             rows = call.index[: call.inputs]
             if single and call.product is not None:
@@ -184,6 +226,9 @@ class NumpyPlan:
         with np.errstate(all="ignore"):  # inf and nan propagate silently, as in float arithmetic
             for call in self.calls:
                 form = call.op.numpy_forward
+                if batch is None and call.fused:  # done by its product call
+                    gathered.append(None)
+                    continue
                 if call.product is not None and batch is None:
                     out, a = call.product.forward(vals)
                 elif call.stacked:
@@ -231,10 +276,10 @@ class NumpyPlan:
         with np.errstate(all="ignore"):
             for k, call, blocks in self._program(wanted, batch is None):
                 a = gathered[k]
-                upstream, out = adj[call.out], vals[call.out]
                 if batch is None and call.product is not None:
-                    call.product.backward(adj, upstream, a, blocks)
+                    call.product.backward(adj, a, blocks)
                     continue
+                upstream, out = adj[call.out], vals[call.out]
                 form = call.op.numpy_partials
                 if call.partials_stacked:  # derivatives (inputs, nodes[, batch]) of every input at once
                     local = form(out, a if call.stacked else np.array(a))

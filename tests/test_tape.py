@@ -206,6 +206,42 @@ def test_a_layer_of_dots_runs_as_one_matrix_product_with_the_eager_numbers(order
     _close(some, [want_grads[k] for k in weights])
 
 
+@pytest.mark.parametrize("bias_first", [False, True])
+@pytest.mark.parametrize("biases_summed", [False, True])
+def test_a_layer_with_a_bias_adds_it_in_its_matrix_product_and_keeps_every_number(bias_first, biases_summed):
+    # dot(w, x) + b (or b + dot): the product's call adds b's row and the add call is skipped,
+    # for one sample; the dots' own values stay readable, and a dot read elsewhere is not fused.
+    # (With the biases also summed into the root, the walk meets them first: their slots are one slice.)
+    rng = random.Random(f"bias-{bias_first}")
+    w = [[Value(rng.uniform(-1, 1), label=f"w{j}{i}") for i in range(3)] for j in range(4)]
+    b = [Value(rng.uniform(-1, 1), label=f"b{j}") for j in range(4)]
+    xs = [[Value(rng.uniform(-2, 2), label=f"x{s}{i}") for i in range(3)] for s in range(5)]
+    dots = [[autograd.dot(w[j], x) for j in range(4)] for x in xs]
+    zs = [[(b[j] + d[j]) if bias_first else (d[j] + b[j]) for j in range(4)] for d in dots]
+    root = sum(((z - 0.1 * k).tanh() ** 2 for k, z in enumerate(v for row in zs for v in row)), Value(0.0))
+    if biases_summed:
+        root = root + autograd.sum(b) * 0.5
+    kept = [dots[2][1], zs[3][0]]
+    tape = autograd.compile(root)
+    calls = tape._plan("numpy", None).calls
+    assert sum(call.product is not None and call.product.bias is not None for call in calls) == 1
+    assert sum(call.fused for call in calls) == 1
+    want, want_grads = _eager(root, tape.leaves)
+    got, grads = tape.value_and_grad(path="numpy")
+    _close(got, want)
+    _close(grads, want_grads)
+    _close(tape.values_of(kept), [v.data for v in kept])
+    biases = [tape.index(v) for v in b]
+    _close(tape.value_and_grad(path="numpy", wrt=biases)[1], [want_grads[k] for k in biases])
+    # the same layer with one dot also squared into the root: its outputs have another reader
+    other = autograd.compile(root + dots[0][0] ** 2)
+    assert not any(call.fused for call in other._plan("numpy", None).calls)
+    want, want_grads = _eager(root + dots[0][0] ** 2, other.leaves)
+    got, grads = other.value_and_grad(path="numpy")
+    _close(got, want)
+    _close(grads, want_grads)
+
+
 def test_a_deep_chain_takes_the_python_path_and_matches_exactly():
     a = [Value(1.0 + 0.001 * i) for i in range(300)]
     b = [Value(0.01 * (i % 7) - 0.03) for i in range(300)]
