@@ -62,8 +62,7 @@ def _sigmoid_float(x: float) -> float:
 def _sigmoid_arrays(x):
     # The two branches of _sigmoid_float, elementwise: the same operations, so the same numbers.
     e = _np.exp(-_np.abs(x))
-    t = 1.0 + e
-    return _np.where(x >= 0.0, 1.0 / t, e / t)
+    return _np.divide(_np.where(x >= 0.0, 1.0, e), 1.0 + e)
 
 
 def _erf_arrays(x):
@@ -375,7 +374,8 @@ _TAPE_FORMS = {
     "elu": (lambda x, alpha: _np.where(x > 0.0, x, alpha * _np.expm1(_np.minimum(x, 0.0))),
             lambda o, x, alpha: (_np.where(x > 0.0, 1.0, o + alpha),),
             lambda o, x, alpha: (f"1 if {x} > 0 else {o} + {alpha}",)),
-    "softplus": (lambda x: _np.log1p(_np.exp(-_np.abs(x))) + _np.maximum(x, 0.0), None,
+    # logaddexp(0, x) is max(x, 0) + log1p(exp(-|x|)) (the float rule's operations) in one call
+    "softplus": (lambda x: _np.logaddexp(0.0, x), None,
                  lambda o, x: (f"sigmoid({x})",)),
     "silu": (lambda x: x * _sigmoid_arrays(x), None,
              lambda o, x: (f"sigmoid({x}) + {o} * (1 - sigmoid({x}))",)),

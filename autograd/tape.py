@@ -84,6 +84,7 @@ class Tape:
         self._plans: dict[str, object] = {}
         self._run: tuple | None = None  # (plan, its state of the last forward, batch size or None)
         self._wrt: tuple | None = None  # the last wrt given to backward and its checked positions
+        self._read: tuple | None = None  # the last tuple of nodes given to values_of and their slots
 
     def group_of(self, i: int) -> tuple:
         """The numpy call node i belongs to: its level, op and argument count (and whether it needs an adjoint)."""
@@ -112,32 +113,40 @@ class Tape:
         self._run = (plan, state, batch)
         return plan.value(state, self.root_slot)
 
-    def backward(self, wrt: Sequence[int] | None = None) -> list:
+    def backward(self, wrt: Sequence[int] | None = None, *, array: bool = False):
         """d(root)/d(leaf) for every leaf, lined up with ``tape.leaves`` (floats, or arrays over the batch).
 
         ``wrt``: positions in ``tape.leaves`` (as ``jax.grad``'s argnums) whose gradients are
         wanted, returned in its order; the numpy replay then skips the adjoints only other leaves need.
+        ``array``: the gradients as one float64 numpy array instead (shape (leaves,) or (leaves, batch)).
         """
         if self._run is None:
             raise RuntimeError("tape.backward: call tape.forward(values) first (the last forward failed or never ran)")
+        if not isinstance(array, bool):
+            raise TypeError(f"tape.backward: array must be True or False, got {array!r}")
         plan, state, batch = self._run
-        return plan.backward(state, self.root_slot, batch, self._wanted(wrt))
+        return plan.backward(state, self.root_slot, batch, self._wanted(wrt), array)
 
     def values_of(self, nodes: Sequence[Value]) -> list:
         """The values the last forward gave the recorded nodes ``nodes`` (floats, or arrays over the batch)."""
         if self._run is None:
             raise RuntimeError("tape.values_of: call tape.forward(values) first (the last forward failed or never ran)")
-        try:
-            slots = [self._slot_of[node] for node in nodes]
-        except (KeyError, TypeError):
-            raise ValueError("tape.values_of: nodes must be Values recorded in this tape "
-                             "(compile_graph's `also` keeps nodes the root does not need)") from None
+        if nodes.__class__ is tuple and self._read is not None and self._read[0] is nodes:  # the same tuple again
+            slots = self._read[1]
+        else:
+            try:
+                slots = tuple(self._slot_of[node] for node in nodes)
+            except (KeyError, TypeError):
+                raise ValueError("tape.values_of: nodes must be Values recorded in this tape "
+                                 "(compile_graph's `also` keeps nodes the root does not need)") from None
+            self._read = (nodes, slots)
         plan, state, _batch = self._run
         return plan.values(state, slots)
 
-    def value_and_grad(self, values=None, *, wrt: Sequence[int] | None = None, path: str = "auto") -> tuple:
-        """``(forward(values), backward(wrt))`` in one call."""
-        return self.forward(values, path=path), self.backward(wrt)
+    def value_and_grad(self, values=None, *, wrt: Sequence[int] | None = None, path: str = "auto",
+                       array: bool = False) -> tuple:
+        """``(forward(values), backward(wrt, array=array))`` in one call."""
+        return self.forward(values, path=path), self.backward(wrt, array=array)
 
     def _wanted(self, wrt) -> tuple[int, ...] | None:
         """wrt as a tuple of leaf positions, each checked (None: every leaf)."""

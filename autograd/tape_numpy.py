@@ -155,6 +155,7 @@ class NumpyPlan:
         self._fuse_biases()
         self._programs: dict = {}  # the leaves whose gradients are asked for -> the backward program
         self._wanted_at: dict = {}  # the same -> their adjoints' rows
+        self._read: tuple | None = None  # the slots values() was last given, renumbered
 
     def _fuse_biases(self) -> None:
         """Hand each add call that a product call's outputs feed alone, in their order, with one slot per
@@ -265,11 +266,13 @@ class NumpyPlan:
         v = state[0][self.new[slot]]
         return float(v) if v.ndim == 0 else v.copy()
 
-    def values(self, state: tuple, slots: list[int]) -> list:
-        rows = state[0][[self.new[slot] for slot in slots]]  # a fancy index: a copy
+    def values(self, state: tuple, slots: tuple[int, ...]) -> list:
+        if self._read is None or self._read[0] is not slots:  # renumbered once for the same slots
+            self._read = (slots, np.array([self.new[slot] for slot in slots], dtype=np.intp))
+        rows = state[0][self._read[1]]  # a fancy index: a copy
         return rows.tolist() if rows.ndim == 1 else list(rows)
 
-    def backward(self, state: tuple, root: int, batch: int | None, wanted: tuple | None = None) -> list:
+    def backward(self, state: tuple, root: int, batch: int | None, wanted: tuple | None = None, array: bool = False):
         vals, gathered = state
         adj = np.zeros(vals.shape)
         adj[self.new[root]] = 1.0
@@ -294,8 +297,8 @@ class NumpyPlan:
                         d = np.asarray(d)
                     for block in input_blocks:  # none for an input that needs no adjoint (a constant, ...)
                         block.add(adj, d, upstream)
-        rows = adj[self._wanted_rows(wanted)]
-        return rows.tolist() if batch is None else list(rows)
+        rows = adj[self._wanted_rows(wanted)]  # a fancy index: a copy
+        return rows if array else rows.tolist() if batch is None else list(rows)
 
     def _wanted_rows(self, wanted: tuple | None):
         """The adjoint rows of the leaves ``wanted`` (None: every leaf), made once per set of leaves."""
@@ -304,6 +307,11 @@ class NumpyPlan:
             rows = self._wanted_at[wanted] = (self.leaf_rows if wanted is None
                                             else len(self.constants) + np.array(wanted, dtype=np.intp))
         return rows
+
+
+def as_array(values: list) -> np.ndarray:
+    """The python replay's gradients (floats) as the float array ``backward(array=True)`` gives."""
+    return np.array(values, dtype=float)
 
 
 def _elements(a) -> list:

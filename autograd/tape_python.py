@@ -79,10 +79,10 @@ class PythonPlan:
     def value(self, vals: list, slot: int) -> float:
         return vals[slot]
 
-    def values(self, vals: list, slots: list[int]) -> list:
+    def values(self, vals: list, slots: tuple[int, ...]) -> list:
         return [vals[slot] for slot in slots]
 
-    def backward(self, vals: list, root: int, batch, wanted: tuple | None = None) -> list:
+    def backward(self, vals: list, root: int, batch, wanted: tuple | None = None, array: bool = False):
         adj = [0.0] * len(vals)
         adj[root] = 1.0
         try:
@@ -113,7 +113,12 @@ class PythonPlan:
             raise TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), "
                             f"one per input, got {local!r:.200}") from None
         slots = self.tape.leaf_slots
-        return [adj[slots[k]] for k in (range(len(slots)) if wanted is None else wanted)]
+        grads = [adj[slots[k]] for k in (range(len(slots)) if wanted is None else wanted)]
+        if array:  # numpy only when asked for (the python replay runs without it)
+            from .tape_numpy import as_array
+
+            return as_array(grads)
+        return grads
 
 
 def _located(tape, i: int, exc: Exception, inputs: list) -> DomainError:

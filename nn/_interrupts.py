@@ -14,6 +14,7 @@ class CtrlC:
 
     def __init__(self) -> None:
         self.requested = False
+        self.before_interrupt = None  # called before a second Ctrl-C interrupts (fit's compiled steps write back)
         self._previous = None
         self._installed = False
 
@@ -28,6 +29,8 @@ class CtrlC:
 
     def _handle(self, signum, frame) -> None:
         if self.requested:
+            if self.before_interrupt is not None:
+                self.before_interrupt()
             raise KeyboardInterrupt
         self.requested = True
 

@@ -91,10 +91,20 @@ class Optimizer(abc.ABC):
         self._step(self._grads())
 
     def _step(self, grads: np.ndarray) -> None:
-        """step() from these gradients (finite, lined up with params), e.g. a compiled step's own."""
+        """step() from these gradients (finite, lined up with params)."""
+        self._advance(grads, np.array([p.data for p in self.params]), self._write)
+
+    def _write(self, new_data: np.ndarray) -> None:
+        for p, value in zip(self.params, new_data.tolist()):
+            p.data = value
+
+    def _advance(self, grads: np.ndarray, datas: np.ndarray, commit_data: Callable[[np.ndarray], None]) -> None:
+        """One update from the gradients and the parameters' numbers (arrays lined up with params): the new
+        numbers are checked whole, then handed to ``commit_data`` (``_write``, or a compiled fit's array of
+        them) together with the optimizer's state and the count, under one held Ctrl-C: all or none."""
         lr = self.lr
         with np.errstate(all="ignore"):  # an overflow is found below and named, as a float's would be
-            new_data, commit_state = self._update(grads, np.array([p.data for p in self.params]), lr)
+            new_data, commit_state = self._update(grads, datas, lr)
         finite = np.isfinite(new_data)
         if not finite.all():  # name the culprit
             i = int(np.flatnonzero(~finite)[0])
@@ -102,10 +112,8 @@ class Optimizer(abc.ABC):
                 f"{type(self).__name__}.step: the update would make {_param_name(self.params[i], i)} "
                 f"{float(new_data[i])!r}; nothing was updated (try a smaller learning rate)"
             )
-        new_data = new_data.tolist()
         with sigint_deferred():  # the commit: every parameter, the optimizer's state and the count, or none
-            for p, value in zip(self.params, new_data):
-                p.data = value
+            commit_data(new_data)
             commit_state()
             self.steps += 1
 

@@ -9,6 +9,7 @@ import numpy as np
 from autograd import DomainError, GuardError, Value, backprop, enable_grad, record
 
 from . import losses
+from ._interrupts import sigint_deferred
 from .optim import Optimizer
 from .replay import input_leaves
 
@@ -82,13 +83,66 @@ class _LeafValues:
             pairs = [(index[leaf], k) for k, leaf in enumerate(v for row in rows for v in row) if leaf in index]
             self.groups.append(tuple(np.array(v, dtype=np.intp) for v in zip(*pairs)) if pairs else (_NONE, _NONE))
 
-    def __call__(self, *rows) -> np.ndarray:
-        """The values for these rows (one list of rows per group) and the parameters' numbers now."""
+    def __call__(self, *rows, numbers: np.ndarray | None = None) -> np.ndarray:
+        """The values for these rows (one list or array of rows per group) and the parameters' numbers:
+        ``numbers``, lined up with ``reached`` (None: their Values' numbers now)."""
         values = self.fixed.copy()
-        values[self.p_at] = [p.data for p in self.reached]
+        values[self.p_at] = [p.data for p in self.reached] if numbers is None else numbers
         for (at, taken), group_rows in zip(self.groups, rows):
             values[at] = np.asarray(group_rows, dtype=float).ravel()[taken]
         return values
+
+
+class Numbers:
+    """The numbers of the parameters fit's compiled steps read and write (the model's, then the optimizer's
+    others), as one array while those steps run, instead of each step reading and writing every Value.
+
+    Each step replaces ``data`` as its update commits (``commit``) and keeps its gradients;
+    ``flush`` writes both to the Values (``.data``, ``.grad``), whole, with Ctrl-C held back:
+    fit flushes before an eager step, when the epoch ends or stops for any reason, and before a
+    second Ctrl-C interrupts it (``CtrlC.before_interrupt``). ``load`` reads the Values again.
+    """
+
+    def __init__(self, params: list, optimizer: Optimizer) -> None:
+        self.params = _written(params, optimizer.params)
+        at = {id(p): k for k, p in enumerate(self.params)}
+        mine = [at[id(p)] for p in optimizer.params]
+        # the optimizer's parameters' positions (None: all of them, in order, the common case)
+        self.mine = None if mine == list(range(len(self.params))) else np.array(mine, dtype=np.intp)
+        self.load()
+
+    def load(self) -> None:
+        self.data = np.array([p.data for p in self.params], dtype=float)
+        self.grads = None  # the last step's gradients, lined up with params, until flushed
+        self.unwritten = False  # whether data or grads hold numbers the Values do not
+
+    def optimized(self, values: np.ndarray) -> np.ndarray:
+        """values (lined up with params) of the optimizer's parameters, in its order."""
+        return values if self.mine is None else values[self.mine]
+
+    def keep_grads(self, grads: np.ndarray) -> None:
+        self.grads, self.unwritten = grads, True
+
+    def commit(self, new: np.ndarray) -> None:
+        """The optimizer's new numbers for its parameters (Optimizer._advance's commit_data)."""
+        if self.mine is None:
+            self.data = new
+        else:
+            data = self.data.copy()
+            data[self.mine] = new
+            self.data = data
+        self.unwritten = True
+
+    def flush(self) -> None:
+        if not self.unwritten:
+            return
+        with sigint_deferred():
+            for p, value in zip(self.params, self.data.tolist()):
+                p.data = value
+            if self.grads is not None:
+                for p, g in zip(self.params, self.grads.tolist()):
+                    p.grad = g
+            self.unwritten = False
 
 
 _NONE = np.zeros(0, dtype=np.intp)
@@ -119,20 +173,29 @@ class _CompiledStep:
         # The gradients asked of the tape (the inputs' and targets' are never read): the reached
         # parameters'; below, positions are in this list.
         self.wrt = tuple(leaves.index[p] for p in self.reached)
-        at = {id(p): k for k, p in enumerate(self.reached)}
-        self.position = {id(p): at.get(id(p), -1) for p in self.params}  # -1: not reached, gradient 0
-        self.optimized = None  # the optimizer's parameters, and below their gradients' positions
-        self.optimized_at = self.theirs_at = _NONE
+        self.bound = None  # the Numbers' params the positions below are for
+        self.read_at = self.grad_at = _NONE
         self.single = bool(preds) and isinstance(preds[0], Value)
 
-    def gradients(self, rows, targets) -> tuple[float, list, list]:
-        """The loss on this batch, the gradients ``wrt`` asks for (then a 0.0) and the outputs, at the parameters."""
-        value, grads = self.tape.value_and_grad(self.leaf_values(rows, targets), wrt=self.wrt)
+    def _bind(self, params: list) -> None:
+        """Where the reached parameters are among ``params``, and where each of those finds its gradient
+        in ``wrt``'s (then a 0.0, for a parameter the loss does not reach)."""
+        at = {id(p): k for k, p in enumerate(params)}
+        self.read_at = np.array([at[id(p)] for p in self.reached], dtype=np.intp)
+        mine = {id(p): k for k, p in enumerate(self.reached)}
+        self.grad_at = np.array([mine.get(id(p), len(self.reached)) for p in params], dtype=np.intp)
+        self.bound = params
+
+    def gradients(self, rows, targets, numbers: Numbers) -> tuple[float, np.ndarray, list]:
+        """The loss on this batch, the gradients lined up with ``numbers.params`` and the outputs, at its numbers."""
+        if self.bound is not numbers.params:
+            self._bind(numbers.params)
+        values = self.leaf_values(rows, targets, numbers=numbers.data[self.read_at])
+        value, grads = self.tape.value_and_grad(values, wrt=self.wrt, array=True)
         outputs = self.tape.values_of(self.outs) if self.outs else []
         if not self.single:
             outputs = [outputs[i:i + self.width] for i in range(0, len(outputs), self.width)]
-        grads.append(0.0)  # the gradient of a parameter the loss does not reach (position -1)
-        return value, grads, outputs
+        return value, np.append(grads, 0.0)[self.grad_at], outputs
 
 
 class TapedLoss:
@@ -174,35 +237,26 @@ class TapedLoss:
         self.tape = tape
 
 
-def compiled_step(steps: dict, model, rows, targets, scalar, loss_fn, params, optimizer, l1, l2, outputs: bool):
-    """eager_step through the tape, or None for a batch the tape cannot take (a non-finite number, a flipped
-    guard, a saturated label while recording): that step is taken eagerly, with eager's numbers or error."""
+def compiled_step(steps: dict, numbers: Numbers, model, rows, targets, scalar, loss_fn, params, optimizer, l1, l2,
+                  outputs: bool):
+    """eager_step through the tape, on ``numbers`` (the parameters' numbers, updated in place of the Values), or
+    None for a batch the tape cannot take (a non-finite number, a flipped guard, a saturated label while
+    recording): that step is taken eagerly, with eager's numbers or error."""
     try:
         step = steps.get(len(rows))
         if step is None:
             step = steps[len(rows)] = _CompiledStep(model, rows, targets, scalar, loss_fn, params, l1, l2, outputs)
-        value, grads, out = step.gradients(rows, targets)
+        value, grads, out = step.gradients(rows, targets, numbers)
     except (DomainError, GuardError):
         return None
-    if step.optimized is not optimizer.params:  # where the optimizer's parameters' gradients are
-        step.optimized = optimizer.params
-        step.optimized_at = np.array([step.position.get(id(p), -1) for p in optimizer.params], dtype=np.intp)
-        step.theirs_at = np.array(list(step.position.values()), dtype=np.intp)
-        # the optimizer's parameters that are not the loss's leaves (their gradient is 0)
-        step.unreached = [p for p in optimizer.params if id(p) not in step.position]
-    grads = np.array(grads)
-    mine = grads[step.optimized_at]
-    theirs = grads[step.theirs_at]
+    mine = numbers.optimized(grads)
     squares = float(mine @ mine)
     # a finite sum of squares has finite terms; an overflowing one, as a non-finite number, sends the step to eager
-    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(theirs @ theirs)):
+    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(grads @ grads)):
         return None
-    for p, g in zip(step.params, theirs.tolist()):  # each gradient written once
-        p.grad = g
-    for p in step.unreached:
-        p.grad = 0.0
+    numbers.keep_grads(grads)  # the .grad of every parameter the step writes, as eager's step sets them
     try:
-        optimizer._step(mine)  # the gradients just written, checked above
+        optimizer._advance(mine, numbers.optimized(numbers.data), numbers.commit)
     except ValueError as exc:
         raise StepFailed(str(exc)) from None
     return value, math.sqrt(squares), out

@@ -29,7 +29,7 @@ from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
 from .replay import Replay, is_static, replay_of, structure
-from .steps import StepFailed, TapedLoss, compiled_step, data_of, eager_step, objective
+from .steps import Numbers, StepFailed, TapedLoss, compiled_step, data_of, eager_step, objective
 
 
 class DivergedError(FloatingPointError):
@@ -80,14 +80,17 @@ def _mean_loss(step_losses: list[tuple[float, int]]) -> float:
 
 
 class _Compiled(NamedTuple):
-    """What fit keeps to go through tapes: the steps' tapes by batch size, each row's target numbers
-    (losses.leaf_targets), whether a target is one Value, the model's Replay, and validation's loss."""
+    """What fit keeps to go through tapes: the steps' tapes by batch size, the inputs and each row's target
+    numbers (losses.leaf_targets) as arrays, whether a target is one Value, the model's Replay, validation's
+    loss, and the parameters' numbers the steps update (read again at each epoch's start)."""
 
     steps: dict
-    leaf_rows: list
+    inputs: np.ndarray
+    leaf_rows: np.ndarray
     scalar: bool
     replay: Replay
     val_loss: TapedLoss | None
+    numbers: Numbers
 
 
 def _evaluate_rows(model, rows, targets, loss_fn, params, l1, l2, replay=None, loss=None) -> tuple[float, list]:
@@ -108,31 +111,47 @@ def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params,
     n = len(rows)
     # Shuffling a full batch would only reorder a sum, so it is skipped (and the numbers stay
     # those of micrograd's demo).
-    order = rng.permutation(n).tolist() if shuffle and size < n else list(range(n))
+    order = rng.permutation(n) if shuffle and size < n else np.arange(n)
     lr = optimizer.lr
     step_losses, norms, outputs, batch_targets = [], [], [], []
-    for step, start in enumerate(range(0, n, size), 1):
-        index = order[start:start + size]
-        xb, yb = [rows[i] for i in index], [targets[i] for i in index]
-        try:
-            with gc_paused():
-                done = None
-                if tape is not None:
-                    done = compiled_step(tape.steps, model, xb, [tape.leaf_rows[i] for i in index], tape.scalar,
-                                         loss_fn, params, optimizer, l1, l2, bool(named_metrics))
-                value, norm, out = done or eager_step(model, xb, yb, loss_fn, params, optimizer, l1, l2)
-        except StepFailed as exc:
-            raise DivergedError(
-                f"fit: training diverged at epoch {epoch}, step {step}: {exc}. The parameters are left "
-                f"as they were before this step; try a smaller learning rate (this step's was {lr:.3g})",
-                history, epoch, step,
-            ) from None
-        step_losses.append((value, len(index)))
-        norms.append(norm)
-        outputs += out
-        batch_targets += yb
-        if ctrl_c.requested:  # Ctrl-C: end the epoch after this step
-            break
+    numbers = None if tape is None else tape.numbers  # the compiled steps' parameters
+    if numbers is not None:
+        numbers.load()
+        ctrl_c.before_interrupt = numbers.flush
+    try:
+        for step, start in enumerate(range(0, n, size), 1):
+            at = order[start:start + size]
+            index = at.tolist()
+            yb = [targets[i] for i in index]
+            try:
+                with gc_paused():
+                    done = None
+                    if tape is not None:
+                        done = compiled_step(tape.steps, numbers, model, tape.inputs[at], tape.leaf_rows[at],
+                                             tape.scalar, loss_fn, params, optimizer, l1, l2, bool(named_metrics))
+                        if done is None:  # the eager step reads and writes the Values
+                            numbers.flush()
+                    if done is None:
+                        done = eager_step(model, [rows[i] for i in index], yb, loss_fn, params, optimizer, l1, l2)
+                        if numbers is not None:
+                            numbers.load()
+                    value, norm, out = done
+            except StepFailed as exc:
+                raise DivergedError(
+                    f"fit: training diverged at epoch {epoch}, step {step}: {exc}. The parameters are left "
+                    f"as they were before this step; try a smaller learning rate (this step's was {lr:.3g})",
+                    history, epoch, step,
+                ) from None
+            step_losses.append((value, len(index)))
+            norms.append(norm)
+            outputs += out
+            batch_targets += yb
+            if ctrl_c.requested:  # Ctrl-C: end the epoch after this step
+                break
+    finally:
+        if numbers is not None:
+            numbers.flush()
+            ctrl_c.before_interrupt = None
     record = {
         "epoch": epoch,
         "train_loss": _mean_loss(step_losses),
@@ -251,7 +270,8 @@ def fit(
             if val_loss is None:
                 val_losses.clear()  # one set of validation targets kept at a time
                 val_loss = val_losses[val_key] = TapedLoss(val_targets, loss_fn, params, l1, l2)
-        tape = _Compiled(steps, losses.leaf_targets(loss_fn, y, nout).tolist(), scalar, replay, val_loss)
+        tape = _Compiled(steps, X.astype(float), losses.leaf_targets(loss_fn, y, nout), scalar, replay, val_loss,
+                         Numbers(params, optimizer))
     history = History()
     bar = _progress_bar(epochs, progress and not _tqdm_disabled())
     try:

@@ -102,6 +102,33 @@ def test_a_callable_loss_compiles_and_a_flipped_guard_steps_eagerly():
     _records_close(*runs)
 
 
+def _clipped(preds, targets):  # branches on a Value: the tape guards the comparison, and flips send steps to eager
+    terms = []
+    for p, t in zip(preds, targets):
+        d = p - t
+        terms.append(d * d if d > 0.0 else d * -0.5)
+    return nn.losses._mean(terms)
+
+
+@pytest.mark.parametrize("loss", ["mse", _clipped])
+def test_compiled_steps_leave_every_parameters_number_and_gradient_as_eager_steps_do(loss):
+    # the compiled steps keep the parameters' numbers in one array and write them back when they
+    # stop: after fit, .data and .grad (the last step's) are eager's, also for an optimizer over
+    # some of the model's parameters and one Value the loss never reaches (its gradient 0)
+    X, y = nn.datasets.line(30, seed=2)
+    runs = []
+    for compile in (False, True):
+        model = nn.MLP(1, [4, 1], activation="tanh", seed=1)
+        extra = Value(0.25, label="extra")
+        optimizer = nn.SGD([*model.parameters()[3:], extra], lr=0.05, momentum=0.9)
+        nn.fit(model, (X, y), loss=loss, optimizer=optimizer, epochs=3, batch_size=7, seed=0, progress=False,
+               compile=compile)
+        runs.append([v for p in [*model.parameters(), extra] for v in (p.data, p.grad)])
+    eager, taped = runs
+    assert taped == pytest.approx(eager, rel=1e-9, abs=1e-12)
+    assert eager[-2:] == [0.25, 0.0] and any(g != 0.0 for g in eager[1:6:2])
+
+
 def test_divergence_raises_as_eager_fit_does():
     errors = []
     for compile in (False, True):

@@ -28,7 +28,7 @@ class Recording(nn.SGD):
     step_seconds = []  # from "update" to the step's last write, per step
 
     def _update(self, grads, datas, lr):
-        self.before = ([p.data for p in self.params], self.steps, self.velocity)
+        self.before = (datas.tolist(), self.steps, self.velocity)  # (a compiled fit's Values are written later)
         new, commit = super()._update(grads, datas, lr)
         self.after = (new.tolist(), self.steps + 1)
         self.updated_at = time.perf_counter()
@@ -37,8 +37,8 @@ class Recording(nn.SGD):
         time.sleep(pause)  # work before the writes, as long as the writes: a second Ctrl-C can land in either
         return new, commit
 
-    def _step(self, grads):
-        super()._step(grads)
+    def _advance(self, grads, datas, commit_data):
+        super()._advance(grads, datas, commit_data)
         self.step_seconds.append(time.perf_counter() - self.updated_at)
 
 

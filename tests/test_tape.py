@@ -242,6 +242,21 @@ def test_a_layer_with_a_bias_adds_it_in_its_matrix_product_and_keeps_every_numbe
     _close(grads, want_grads)
 
 
+@pytest.mark.parametrize("path", PATHS)
+def test_backward_gives_the_gradients_as_one_array_when_asked(path):
+    x, y = Value(0.5, label="x"), Value(-2.0, label="y")
+    tape = autograd.compile((x * y).tanh() + y * y)
+    as_list = tape.value_and_grad(path=path, wrt=(1, 0))[1]
+    as_array = tape.value_and_grad(path=path, wrt=(1, 0), array=True)[1]
+    assert isinstance(as_array, np.ndarray) and as_array.dtype == np.float64
+    assert as_array.tolist() == as_list
+    with pytest.raises(TypeError, match="array must be True or False"):
+        tape.backward(array="yes")
+    if path == "numpy":  # a batch: one row per leaf
+        batched = tape.value_and_grad({x: np.array([0.5, 1.0, 1.5])}, array=True)[1]
+        assert batched.shape == (2, 3)
+
+
 def test_a_deep_chain_takes_the_python_path_and_matches_exactly():
     a = [Value(1.0 + 0.001 * i) for i in range(300)]
     b = [Value(0.01 * (i % 7) - 0.03) for i in range(300)]
