@@ -13,7 +13,8 @@ are the entries of a matrix product (a layer over a recorded batch: each weight 
 each input once per neuron; the form is marked ``product = True``) runs, for one sample, as that
 product: one ``@`` forward, two backward, on the distinct slots; an add call that only takes
 such a product's outputs and one slot per column (``x + y`` marked ``plus = True``: the layer's
-bias) is done by the product's call. An op without numpy
+bias) is done by the product's call, and so is a call of one input that only takes those outputs
+(the layer's activation). An op without numpy
 forms runs its float rules once per element, with the same result. Backward is planned once per
 set of leaves asked for (``wrt``): argument rows whose slots lead to none of them get no block.
 """
@@ -55,27 +56,37 @@ class _Product:
 
     ``fuse`` hands it the add call that reads only its outputs with one slot per column (a
     layer's bias b): it then also writes that call's outputs, L.T @ Q + b, and backward takes U
-    from them and adds U's column sums onto b's slots, so the add call is skipped.
+    from them and adds U's column sums onto b's slots, so the add call is skipped. ``activate``
+    hands it the call of one input that reads only those outputs z, in order (the layer's
+    activation f): it writes f(z) too, and backward takes U = f'(z) * the adjoints of f(z).
     """
 
-    __slots__ = ("left", "right", "shape", "out", "bias", "bias_at", "biased")
+    __slots__ = ("left", "right", "shape", "out", "bias", "bias_at", "biased", "act", "tape")
 
     def __init__(self, left: np.ndarray, right: np.ndarray, out: slice) -> None:
         self.left, self.right = left, right
         self.shape = (left.shape[1], right.shape[1])
         self.out = out  # where backward reads the adjoints U: the call's outputs, or the fused add's
         self.bias = self.bias_at = self.biased = None  # the bias's slots (P), how to read them, the add's outputs
+        self.act = self.tape = None  # the activation's call, and the tape (to name a node in an error)
 
     def fuse(self, bias: np.ndarray, biased: slice) -> None:
         self.bias, self.bias_at, self.biased = bias, reader(bias), biased
         self.out = biased
 
+    def activate(self, call, tape) -> None:
+        self.act, self.tape = call, tape
+
     def forward(self, vals: np.ndarray) -> tuple:
         lv, qv = vals[self.left], vals[self.right]
         out = lv.T @ qv
+        z = out.ravel()
         if self.bias is not None:
-            vals[self.biased] = (out + vals[self.bias_at]).ravel()
-        return out.ravel(), (lv, qv)
+            z = vals[self.biased] = (out + vals[self.bias_at]).ravel()
+        if self.act is None:
+            return out.ravel(), (lv, qv)
+        vals[self.act.out] = _forward_of(self.tape, self.act, [z], None)
+        return out.ravel(), (lv, qv, z)
 
     def blocks(self, needed: np.ndarray) -> list:
         """Which parts need adjoints: (0 for L / 1 for Q / 2 for the bias, its scatter)."""
@@ -83,9 +94,14 @@ class _Product:
         return [(side, Flat(targets.ravel())) for side, targets in enumerate(parts)
                 if needed[targets].any()]
 
-    def backward(self, adj: np.ndarray, gathered: tuple, blocks: list) -> None:
-        u = adj[self.out].reshape(self.shape)
-        lv, qv = gathered
+    def backward(self, adj: np.ndarray, vals: np.ndarray, gathered: tuple, blocks: list) -> None:
+        if self.act is None:
+            u = adj[self.out].reshape(self.shape)
+        else:  # z's adjoints come from the activation alone
+            out = self.act.out
+            (d,) = _partials_of(self.tape, self.act, vals[out], gathered[2:])
+            u = (d * adj[out]).reshape(self.shape)
+        lv, qv = gathered[:2]
         for side, flat in blocks:
             flat.add(adj, (qv @ u.T if side == 0 else lv @ u if side == 1 else np.add.reduce(u, axis=0)).ravel())
 
@@ -152,19 +168,25 @@ class NumpyPlan:
                      np.array([g[3] for g in guards if g[1] == symbol], dtype=bool))
             for symbol in {g[1] for g in guards}
         }
-        self._fuse_biases()
+        self._fuse()
         self._programs: dict = {}  # the leaves whose gradients are asked for -> the backward program
         self._wanted_at: dict = {}  # the same -> their adjoints' rows
         self._read: tuple | None = None  # the slots values() was last given, renumbered
 
-    def _fuse_biases(self) -> None:
-        """Hand each add call that a product call's outputs feed alone, in their order, with one slot per
-        column made before it (a layer's bias), to that product (``_Product.fuse``), for one sample."""
+    def _fuse(self) -> None:
+        """For one sample, hand product calls the calls that only their outputs feed, in their order: an add
+        with one slot per column made before it (a layer's bias: ``_Product.fuse``), then a call of one
+        input (its activation: ``_Product.activate``). The calls handed over are skipped."""
         products = {call.start: call for call in self.calls if call.product is not None}
         if not products:
             return
         readers = np.bincount(np.concatenate([call.index.ravel() for call in self.calls]), minlength=self.size)
         root = self.new[self.tape.root_slot]
+
+        def only_reader(row: np.ndarray, out: slice) -> bool:  # row is out's slots, in order, read by nothing else
+            return (len(row) == out.stop - out.start and (row == np.arange(out.start, out.stop)).all()
+                    and (readers[out] == 1).all() and not out.start <= root < out.stop)
+
         for call in self.calls:
             if not getattr(call.op.numpy_forward, "plus", False):
                 continue
@@ -173,12 +195,17 @@ class NumpyPlan:
                 if made is None or made.product.bias is not None or len(row) != made.width:
                     continue
                 grid = other.reshape(made.product.shape)
-                if ((row == np.arange(made.start, made.stop)).all() and (readers[made.out] == 1).all()
-                        and not made.start <= root < made.stop and (grid == grid[:1]).all()
-                        and grid.max() < made.start):
+                if only_reader(row, made.out) and (grid == grid[:1]).all() and grid.max() < made.start:
                     made.product.fuse(np.ascontiguousarray(grid[0]), call.out)
                     call.fused = True
                     break
+        ends = {call.product.out.start: call for call in products.values()}  # where each product's z are
+        for call in self.calls:
+            made = ends.get(int(call.index[0, 0])) if call.op.arity == 1 and len(call.index) == 1 else None
+            if (made is not None and made.product.act is None and not call.stacked
+                    and only_reader(call.index[0], made.product.out)):
+                made.product.activate(call, self.tape)
+                call.fused = True
 
     def _program(self, wanted: tuple | None, single: bool) -> list:
         """Backward's steps for the gradients of the leaves ``wanted`` (positions; None: every leaf).
@@ -240,10 +267,7 @@ class NumpyPlan:
                         out = _each_forward(self.tape, call, a, batch)
                 else:
                     a = [vals[r] for r in call.rows]
-                    try:
-                        out = form(*a) if form is not None else _each_forward(self.tape, call, a, batch)
-                    except (ArithmeticError, ValueError):  # the float rule, element by element, names the culprit
-                        out = _each_forward(self.tape, call, a, batch)
+                    out = _forward_of(self.tape, call, a, batch)
                 vals[call.out] = out
                 gathered.append(a)
         return vals, gathered
@@ -280,7 +304,7 @@ class NumpyPlan:
             for k, call, blocks in self._program(wanted, batch is None):
                 a = gathered[k]
                 if batch is None and call.product is not None:
-                    call.product.backward(adj, a, blocks)
+                    call.product.backward(adj, vals, a, blocks)
                     continue
                 upstream, out = adj[call.out], vals[call.out]
                 form = call.op.numpy_partials
@@ -289,10 +313,7 @@ class NumpyPlan:
                     for block in blocks:
                         block.add(adj, rows_of(local, block.start, block.stop), upstream)
                     continue
-                local = form(out, *a) if form is not None else None
-                if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
-                    local = _each_partials(self.tape, call, out, a)
-                for d, input_blocks in zip(local, blocks):
+                for d, input_blocks in zip(_partials_of(self.tape, call, out, a), blocks):
                     if d.__class__ is not float and d.__class__ is not np.ndarray:
                         d = np.asarray(d)
                     for block in input_blocks:  # none for an input that needs no adjoint (a constant, ...)
@@ -307,6 +328,25 @@ class NumpyPlan:
             rows = self._wanted_at[wanted] = (self.leaf_rows if wanted is None
                                             else len(self.constants) + np.array(wanted, dtype=np.intp))
         return rows
+
+
+def _forward_of(tape, call: _Call, a: list, batch: int | None) -> np.ndarray:
+    """The op's numpy forward on a call's argument rows; the float rule element by element where it has
+    none or fails (which names the culprit)."""
+    form = call.op.numpy_forward
+    try:
+        return form(*a) if form is not None else _each_forward(tape, call, a, batch)
+    except (ArithmeticError, ValueError):
+        return _each_forward(tape, call, a, batch)
+
+
+def _partials_of(tape, call: _Call, out: np.ndarray, a: list):
+    """The op's numpy partials on a call's outputs and argument rows: one derivative per input."""
+    form = call.op.numpy_partials
+    local = form(out, *a) if form is not None else None
+    if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
+        local = _each_partials(tape, call, out, a)
+    return local
 
 
 def as_array(values: list) -> np.ndarray:

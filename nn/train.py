@@ -124,18 +124,18 @@ def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params,
             index = at.tolist()
             yb = [targets[i] for i in index]
             try:
-                with gc_paused():
-                    done = None
-                    if tape is not None:
-                        done = compiled_step(tape.steps, numbers, model, tape.inputs[at], tape.leaf_rows[at],
-                                             tape.scalar, loss_fn, params, optimizer, l1, l2, bool(named_metrics))
-                        if done is None:  # the eager step reads and writes the Values
-                            numbers.flush()
-                    if done is None:
+                done = None
+                if tape is not None:  # (a replay makes no Values: the cyclic collector has nothing to walk)
+                    done = compiled_step(tape.steps, numbers, model, tape.inputs[at], tape.leaf_rows[at],
+                                         tape.scalar, loss_fn, params, optimizer, l1, l2, bool(named_metrics))
+                    if done is None:  # the eager step reads and writes the Values
+                        numbers.flush()
+                if done is None:
+                    with gc_paused():
                         done = eager_step(model, [rows[i] for i in index], yb, loss_fn, params, optimizer, l1, l2)
-                        if numbers is not None:
-                            numbers.load()
-                    value, norm, out = done
+                    if numbers is not None:
+                        numbers.load()
+                value, norm, out = done
             except StepFailed as exc:
                 raise DivergedError(
                     f"fit: training diverged at epoch {epoch}, step {step}: {exc}. The parameters are left "

@@ -165,7 +165,9 @@ def test_weights_shared_by_samples_and_inputs_shared_by_neurons_get_the_eager_gr
         h = [(autograd.dot(w, x) + b).tanh() for w, b in zip(w1, b1)]
         root = root + sum((autograd.dot(w, h) for w in w2), Value(0.0)) ** 2 + x[0] * x[0]
     tape = autograd.compile(root)
-    assert sum(call.product is not None for call in tape._plan("numpy", None).calls) == 2  # each layer's dots
+    calls = tape._plan("numpy", None).calls
+    assert sum(call.product is not None for call in calls) == 2  # each layer's dots
+    assert [call.op.name for call in calls if call.fused] == ["add", "tanh"]  # the first layer's bias and tanh
     want, want_grads = _eager(root, tape.leaves)
     for path in PATHS:
         got, grads = tape.value_and_grad(path=path)
@@ -255,6 +257,22 @@ def test_backward_gives_the_gradients_as_one_array_when_asked(path):
     if path == "numpy":  # a batch: one row per leaf
         batched = tape.value_and_grad({x: np.array([0.5, 1.0, 1.5])}, array=True)[1]
         assert batched.shape == (2, 3)
+
+
+def test_a_layers_activation_run_by_its_matrix_product_names_a_failing_node():
+    # log(dot(w, x)): the product's call runs the log; a negative dot fails as the log call's would
+    w = [[Value(0.5, label=f"w{j}{i}") for i in range(2)] for j in range(3)]
+    xs = [[Value(1.0 + s, label=f"x{s}{i}") for i in range(2)] for s in range(4)]
+    root = sum((autograd.dot(wj, x).log() for x in xs for wj in w), Value(0.0))
+    tape = autograd.compile(root)
+    assert [call.op.name for call in tape._plan("numpy", None).calls if call.fused] == ["log"]
+    want, want_grads = _eager(root, tape.leaves)
+    got, grads = tape.value_and_grad(path="numpy")
+    _close(got, want)
+    _close(grads, want_grads)
+    values = [-v.data if v is w[1][0] else v.data for v in tape.leaves]
+    with pytest.raises(DomainError, match=r"log.*tape node"):
+        tape.forward(values, path="numpy")
 
 
 def test_a_deep_chain_takes_the_python_path_and_matches_exactly():
