@@ -48,6 +48,7 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
     if not isinstance(root, Value):
         raise TypeError(f"backprop: root must be a Value, got {type(root).__name__} {root!r:.80}")
     grads = {root: Value(1.0) if create_graph else 1.0}
+    first = grads.setdefault
     anomaly = STATE.anomaly_sites is not None
     with enable_grad() if create_graph else nullcontext():
         for node in reversed(topological_order(root)):
@@ -67,7 +68,9 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
                 arg = args[i]
                 if arg.__class__ is not float:  # a constant input is never differentiated
                     contribution = local[i] * upstream  # the chain rule, applied here and nowhere else
-                    grads[arg] = grads[arg] + contribution if arg in grads else contribution
+                    g = first(arg, contribution)  # stores the first contribution, or returns the sum so far
+                    if g is not contribution:
+                        grads[arg] = g + contribution
             if on_step is not None:
                 on_step(node, upstream, *_parents_and_locals(args, local))
             if anomaly:
