@@ -50,6 +50,7 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
     grads = {root: Value(1.0) if create_graph else 1.0}
     first = grads.setdefault
     anomaly = STATE.anomaly_sites is not None
+    watched = anomaly or on_step is not None  # one test per node while neither is asked for
     with enable_grad() if create_graph else nullcontext():
         for node in reversed(topological_order(root)):
             op = node._op
@@ -71,10 +72,11 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
                     g = first(arg, contribution)  # stores the first contribution, or returns the sum so far
                     if g is not contribution:
                         grads[arg] = g + contribution
-            if on_step is not None:
-                on_step(node, upstream, *_parents_and_locals(args, local))
-            if anomaly:
-                _check_node(node, grads)
+            if watched:
+                if on_step is not None:
+                    on_step(node, upstream, *_parents_and_locals(args, local))
+                if anomaly:
+                    _check_node(node, grads)
     return grads
 
 
