@@ -48,7 +48,9 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
     if not isinstance(root, Value):
         raise TypeError(f"backprop: root must be a Value, got {type(root).__name__} {root!r:.80}")
     grads = {root: Value(1.0) if create_graph else 1.0}
+    first = grads.setdefault
     anomaly = STATE.anomaly_sites is not None
+    watched = anomaly or on_step is not None  # one test per node while neither is asked for
     with enable_grad() if create_graph else nullcontext():
         for node in reversed(topological_order(root)):
             op = node._op
@@ -67,11 +69,14 @@ def backprop(root: Value, create_graph: bool = False, on_step: Step | None = Non
                 arg = args[i]
                 if arg.__class__ is not float:  # a constant input is never differentiated
                     contribution = local[i] * upstream  # the chain rule, applied here and nowhere else
-                    grads[arg] = grads[arg] + contribution if arg in grads else contribution
-            if on_step is not None:
-                on_step(node, upstream, *_parents_and_locals(args, local))
-            if anomaly:
-                _check_node(node, grads)
+                    g = first(arg, contribution)  # stores the first contribution, or returns the sum so far
+                    if g is not contribution:
+                        grads[arg] = g + contribution
+            if watched:
+                if on_step is not None:
+                    on_step(node, upstream, *_parents_and_locals(args, local))
+                if anomaly:
+                    _check_node(node, grads)
     return grads
 
 

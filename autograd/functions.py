@@ -37,7 +37,7 @@ def _values(xs: Iterable, what: str) -> list[Value]:
         raise TypeError(f"{what}: expected a sequence of Values or numbers, got {type(xs).__name__} {xs!r:.80}")
     else:
         items = list(xs)
-    if set(map(type, items)) == _ONLY_VALUES:  # a neuron's case, checked in one C-level pass
+    if _ONLY_VALUES.issuperset(map(type, items)):  # a neuron's case, checked in one C-level pass
         return items
     return [x if isinstance(x, Value) else Value(as_number(x, f"{what}: item")) for x in items]
 
