@@ -171,7 +171,7 @@ def playground_parts() -> dict[str, float]:
     in the optimizer's steps, and the rest; plus the step count and the numpy calls of one step's tape."""
     spent = {"tape forward": 0.0, "tape backward": 0.0, "optimizer step": 0.0}
     originals = {"tape forward": (autograd.Tape, "forward"), "tape backward": (autograd.Tape, "backward"),
-                 "optimizer step": (nn.Optimizer, "_step")}
+                 "optimizer step": (nn.Optimizer, "_advance")}
     counts = {"steps": 0}
     tapes = []
 
@@ -196,7 +196,7 @@ def playground_parts() -> dict[str, float]:
     finally:
         for name, (owner, attr) in originals.items():
             setattr(owner, attr, saved[name])
-    spent["rest (fit's loop, the step's reads and writes, validation)"] = total - sum(spent.values())
+    spent["rest (fit's loop, the steps' leaf values and gradients, validation)"] = total - sum(spent.values())
     spent["total"] = total
     return {**spent, "steps": counts["steps"], "calls": max((t.calls for t in tapes), default=0)}
 
