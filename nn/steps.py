@@ -245,6 +245,7 @@ def compiled_step(steps: dict, numbers: Numbers, model, rows, targets, scalar, l
     try:
         step = steps.get(len(rows))
         if step is None:
+            numbers.flush()  # the recording runs the model on the Values: at the parameters' numbers now
             step = steps[len(rows)] = _CompiledStep(model, rows, targets, scalar, loss_fn, params, l1, l2, outputs)
         value, grads, out = step.gradients(rows, targets, numbers)
     except (DomainError, GuardError):

@@ -129,6 +129,32 @@ def test_compiled_steps_leave_every_parameters_number_and_gradient_as_eager_step
     assert eager[-2:] == [0.25, 0.0] and any(g != 0.0 for g in eager[1:6:2])
 
 
+def test_a_tape_recorded_mid_epoch_sees_the_parameters_numbers_of_that_step(monkeypatch):
+    # 45 samples in batches of 16: the last batch's tape is recorded after two compiled steps,
+    # whose updates are still in fit's array of numbers; the recording must see them (its guards
+    # and its domain checks run on the numbers it records)
+    from nn import steps
+
+    recorded, committed = [], []
+    record, commit = steps._CompiledStep.__init__, steps.Numbers.commit
+
+    def spying_record(self, model, rows, targets, scalar, loss_fn, params, *rest):
+        recorded.append([p.data for p in params])
+        record(self, model, rows, targets, scalar, loss_fn, params, *rest)
+
+    def spying_commit(self, new):
+        commit(self, new)
+        committed.append(self.data.tolist())
+
+    monkeypatch.setattr(steps._CompiledStep, "__init__", spying_record)
+    monkeypatch.setattr(steps.Numbers, "commit", spying_commit)
+    X, y = nn.datasets.moons(45, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    nn.fit(model, (X, y), loss="bce_logits", optimizer=nn.SGD(model.parameters(), lr=0.5), epochs=1,
+           batch_size=16, progress=False, compile=True)
+    assert len(recorded) == 2 and recorded[1] == committed[1]  # the numbers after the epoch's second step
+
+
 def test_divergence_raises_as_eager_fit_does():
     errors = []
     for compile in (False, True):
