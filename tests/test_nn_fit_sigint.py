@@ -9,12 +9,16 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 # The child trains with an SGD that keeps the values before and after its latest update and
 # prints "update" just before the step writes them (then works as long again before writing),
 # so the parent can aim its second Ctrl-C at the writes: the child first times, in a fit of its
 # own, how long a step takes from "update" to its last write, and the parent's second Ctrl-C
 # lands anywhere from "update" to a little after that. After each fit the child compares every
 # parameter, the step count and the momentum buffer with both snapshots: all old, or all new.
+# Both ways of stepping: through the tape (the numbers written back when the steps stop, or before
+# the second Ctrl-C interrupts) and eager (each step writes the Values).
 CHILD = r"""
 import json, signal, sys, time
 import nn
@@ -50,11 +54,12 @@ start = time.perf_counter()
 for p in params:
     p.data = p.data
 pause = time.perf_counter() - start
-nn.fit(model, (X, y), optimizer=opt, epochs=1, batch_size=1, progress=False)  # times the steps
+compile = sys.argv[1] == "compiled"  # through the tape (the numbers written back after the steps) or eager
+nn.fit(model, (X, y), optimizer=opt, epochs=1, batch_size=1, progress=False, compile=compile)  # times the steps
 print("step_seconds", max(opt.step_seconds), flush=True)
 opt.talk = True
 for line in sys.stdin:
-    history = nn.fit(model, (X, y), optimizer=opt, epochs=int(line), batch_size=1, progress=False)
+    history = nn.fit(model, (X, y), optimizer=opt, epochs=int(line), batch_size=1, progress=False, compile=compile)
     data, (old, old_steps, old_velocity), (new, new_steps) = [p.data for p in params], opt.before, opt.after
     if data == old and opt.steps == old_steps and opt.velocity is old_velocity:
         state = "old"
@@ -94,9 +99,10 @@ class _Lines:
             assert line == "update", line
 
 
-def test_a_second_ctrl_c_never_leaves_a_step_half_applied():
+@pytest.mark.parametrize("mode", ["compiled", "eager"])
+def test_a_second_ctrl_c_never_leaves_a_step_half_applied(mode):
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    child = subprocess.Popen([sys.executable, "-c", CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", CHILD, mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=env)
     rng = random.Random(12)
     try:
