@@ -80,13 +80,13 @@ class _Product:
     def forward(self, vals: np.ndarray) -> tuple:
         lv, qv = vals[self.left], vals[self.right]
         out = lv.T @ qv
-        z = out.ravel()
+        z = flat = out.ravel()
         if self.bias is not None:
             z = vals[self.biased] = (out + vals[self.bias_at]).ravel()
         if self.act is None:
-            return out.ravel(), (lv, qv)
+            return flat, (lv, qv)
         vals[self.act.out] = _forward_of(self.tape, self.act, [z], None)
-        return out.ravel(), (lv, qv, z)
+        return flat, (lv, qv, z)
 
     def blocks(self, needed: np.ndarray) -> list:
         """Which parts need adjoints: (0 for L / 1 for Q / 2 for the bias, its scatter)."""
@@ -128,7 +128,7 @@ class _Call:
         self.rows = None if self.stacked else [reader(r) for r in args]
         layout = _product_layout(args) if getattr(op.numpy_forward, "product", False) else None
         self.product = None if layout is None else _Product(*layout, self.out)
-        self.fused = False  # True when, for one sample, a product call does this call's work (its bias)
+        self.fused = False  # True when, for one sample, a product call does this call's work (a bias, an activation)
 
 
 class NumpyPlan:
@@ -256,20 +256,13 @@ class NumpyPlan:
         gathered = []
         with np.errstate(all="ignore"):  # inf and nan propagate silently, as in float arithmetic
             for call in self.calls:
-                form = call.op.numpy_forward
                 if batch is None and call.fused:  # done by its product call
                     gathered.append(None)
                     continue
                 if call.product is not None and batch is None:
                     out, a = call.product.forward(vals)
-                elif call.stacked:
-                    a = vals[call.index]
-                    try:
-                        out = form(a)
-                    except (ArithmeticError, ValueError):
-                        out = _each_forward(self.tape, call, a, batch)
                 else:
-                    a = [vals[r] for r in call.rows]
+                    a = vals[call.index] if call.stacked else [vals[r] for r in call.rows]
                     out = _forward_of(self.tape, call, a, batch)
                 vals[call.out] = out
                 gathered.append(a)
@@ -333,12 +326,14 @@ class NumpyPlan:
         return rows
 
 
-def _forward_of(tape, call: _Call, a: list, batch: int | None) -> np.ndarray:
-    """The op's numpy forward on a call's argument rows; the float rule element by element where it has
-    none or fails (which names the culprit)."""
+def _forward_of(tape, call: _Call, a, batch: int | None) -> np.ndarray:
+    """The op's numpy forward on a call's arguments (one array for a stacked form, else a list of rows);
+    the float rule element by element where it has none or fails (which names the culprit)."""
     form = call.op.numpy_forward
     try:
-        return form(*a) if form is not None else _each_forward(tape, call, a, batch)
+        if form is None:
+            return _each_forward(tape, call, a, batch)
+        return form(a) if call.stacked else form(*a)
     except (ArithmeticError, ValueError):
         return _each_forward(tape, call, a, batch)
 

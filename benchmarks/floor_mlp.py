@@ -137,6 +137,14 @@ class MLP:
         return x[0]
 
 
+def _relu(z: Node) -> Node:
+    a = _new(Relu)
+    a.data = z.data if z.data > 0.0 else 0.0
+    a.grad = 0.0
+    a._a = z
+    return a
+
+
 def _elementary_layer(neurons: list, x: list, relu: bool) -> list:
     """Each neuron as micrograd's chain: ((b + w0*x0) + w1*x1) + ..., then relu."""
     out = []
@@ -154,13 +162,7 @@ def _elementary_layer(neurons: list, x: list, relu: bool) -> list:
             s._a = z
             s._b = m
             z = s
-        if relu:
-            a = _new(Relu)
-            a.data = z.data if z.data > 0.0 else 0.0
-            a.grad = 0.0
-            a._a = z
-            z = a
-        out.append(z)
+        out.append(_relu(z) if relu else z)
     return out
 
 
@@ -179,13 +181,7 @@ def _dot_layer(neurons: list, x: list, relu: bool) -> list:
         z.grad = 0.0
         z._a = d
         z._b = b
-        if relu:
-            a = _new(Relu)
-            a.data = z.data if z.data > 0.0 else 0.0
-            a.grad = 0.0
-            a._a = z
-            z = a
-        out.append(z)
+        out.append(_relu(z) if relu else z)
     return out
 
 

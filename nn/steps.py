@@ -109,7 +109,8 @@ class Numbers:
         mine = [at[id(p)] for p in optimizer.params]
         # the optimizer's parameters' positions (None: all of them, in order, the common case)
         self.mine = None if mine == list(range(len(self.params))) else np.array(mine, dtype=np.intp)
-        self.load()
+        self.data = self.grads = None  # read by load(), which fit calls at each epoch's start
+        self.unwritten = False
 
     def load(self) -> None:
         self.data = np.array([p.data for p in self.params], dtype=float)
