@@ -34,9 +34,14 @@ class CtrlC:
             raise KeyboardInterrupt
         self.requested = True
 
-    def __exit__(self, *exc) -> bool:
+    def restore(self) -> None:
+        """The previous handler back, once (also after a KeyboardInterrupt that cut __exit__ short)."""
         if self._installed:
-            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
+            self._installed = False
+            _signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
+
+    def __exit__(self, *exc) -> bool:
+        self.restore()
         return False
 
 

@@ -274,8 +274,9 @@ def fit(
                          Numbers(params, optimizer))
     history = History()
     bar = _progress_bar(epochs, progress and not _tqdm_disabled())
+    ctrl_c = CtrlC()
     try:
-        with CtrlC() as ctrl_c:
+        with ctrl_c:
             for epoch in range(1, epochs + 1):
                 record = _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params, optimizer,
                                     l1, l2, named_metrics, ctrl_c, history, tape)
@@ -306,6 +307,7 @@ def fit(
     except KeyboardInterrupt:  # a second Ctrl-C (held back until a step's writes are done), or one off the main thread
         history.interrupted = True
     finally:
+        ctrl_c.restore()  # (a second Ctrl-C landing in CtrlC's __exit__ would leave its handler behind)
         bar.close()
     return history
 

@@ -56,3 +56,18 @@ def test_deferring_is_a_no_op_off_the_main_thread():
     thread.start()
     thread.join()
     assert errors == []
+
+
+def test_restore_puts_the_previous_handler_back_once_even_without_exit():
+    # fit calls restore() again after the with block: a second Ctrl-C landing at the start of
+    # __exit__ would otherwise leave fit's handler installed after fit returned
+    previous = signal.getsignal(signal.SIGINT)
+    ctrl_c = CtrlC()
+    ctrl_c.__enter__()
+    assert signal.getsignal(signal.SIGINT) == ctrl_c._handle
+    ctrl_c.restore()  # as if __exit__ had been cut short
+    assert signal.getsignal(signal.SIGINT) == previous
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    ctrl_c.restore()  # a second time: nothing (it does not put its saved handler back again)
+    assert signal.getsignal(signal.SIGINT) == signal.default_int_handler
+    signal.signal(signal.SIGINT, previous)
