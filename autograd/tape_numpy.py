@@ -28,6 +28,7 @@ import numpy as np
 from .ops import DomainError
 from .tape_guards import COMPARISONS
 from .tape_numpy_adjoints import Flat, blocks_of, divisors, reader, rows_of
+from .tape_numpy_source import MAX_CALLS, BackwardSource, ForwardSource
 from .tape_text import guard_error, node_name
 from .value import as_number
 
@@ -172,6 +173,9 @@ class NumpyPlan:
         self._programs: dict = {}  # the leaves whose gradients are asked for -> the backward program
         self._wanted_at: dict = {}  # the same -> their adjoints' rows
         self._read: tuple | None = None  # the slots values() was last given, renumbered
+        # one sample's replay as straight-line source (tape_numpy_source), made at its first use
+        self.source = None if len(self.calls) <= MAX_CALLS else False  # the ForwardSource (False: the loop)
+        self._backward_sources: dict = {}  # the leaves asked for -> the BackwardSource of their program
 
     def _fuse(self) -> None:
         """For one sample, hand product calls the calls that only their outputs feed, in their order: an add
@@ -240,6 +244,14 @@ class NumpyPlan:
         return program
 
     def forward(self, leaf_values, batch: int | None) -> tuple:
+        if batch is None and self.source is not False:
+            if self.source is None:
+                self.source = ForwardSource(self)
+            with np.errstate(all="ignore"):
+                try:
+                    return self.source.run(leaf_values)
+                except (ArithmeticError, ValueError):  # the loop below replays it and names the failing node
+                    pass
         c = len(self.constants)
         if batch is None:
             vals = np.empty(self.size)
@@ -294,6 +306,14 @@ class NumpyPlan:
 
     def backward(self, state: tuple, root: int, batch: int | None, wanted: tuple | None = None, array: bool = False):
         vals, gathered = state
+        if batch is None and self.source is not False:
+            source = self._backward_sources.get(wanted)
+            if source is None:
+                source = self._backward_sources[wanted] = BackwardSource(self, self._program(wanted, True))
+            with np.errstate(all="ignore"):
+                adj = source.run(vals, gathered)
+            rows = adj[self._wanted_rows(wanted)]  # a fancy index: a copy
+            return rows if array else rows.tolist()
         adj = np.zeros(vals.shape)
         adj[self.new[root]] = 1.0
         with np.errstate(all="ignore"):

@@ -126,14 +126,17 @@ def test_make_notebook_allows_root_only_for_root(user_id, allowed):
     assert len(lab) == 1 and ("--allow-root" in lab[0].split()) == allowed
 
 
+NUMPY_REPLAY = ("tape_numpy.py", "tape_numpy_adjoints.py", "tape_numpy_source.py")
+
+
 def test_engine_core_imports_no_third_party_package():
-    # The tape's numpy replay (tape_numpy.py and its tape_numpy_adjoints.py) is the one exception,
-    # imported only when a tape replays (the next test checks that).
+    # The tape's numpy replay (tape_numpy.py, its tape_numpy_adjoints.py and tape_numpy_source.py) is the
+    # one exception, imported only when a tape replays (the next test checks that).
     for path in (ROOT / "autograd").glob("*.py"):
         for line in path.read_text().splitlines():
             if line.startswith(("import ", "from ")) and not line.startswith(("from .", "from __future__")):
                 module = line.split()[1].split(".")[0]
-                allowed = module == "numpy" and path.name in ("tape_numpy.py", "tape_numpy_adjoints.py")
+                allowed = module == "numpy" and path.name in NUMPY_REPLAY
                 assert allowed or module in sys.stdlib_module_names, f"{path.name}: {line}"
 
 

@@ -1,0 +1,222 @@
+"""The numpy plan's replay of one sample written out as straight-line Python, one statement per numpy operation.
+
+For one sample most of a replay's time is fixed cost, not arithmetic: a matrix product of a
+layer over ten samples is a microsecond, and the plan's loop around it (the dispatch on each
+call's kind, the method calls adding each block of adjoints) costs as much again. So, for a
+plan of at most ``MAX_CALLS`` calls, the loop is unrolled once into source text, the same numpy
+operations in the same order with each call's slots, forms and blocks bound as constants,
+and compiled with ``exec``: ``forward`` and ``backward`` give the numbers the plan's loop
+gives, bit for bit. What the text does not spell out it hands to the plan's own objects and
+helpers (a block that sums over a repeat, a form's per-element fallback). A numpy form that
+raises makes the plan's loop replay the sample instead, which names the failing node.
+``ForwardSource.text`` and ``BackwardSource.text`` hold the source, for reading.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .tape_numpy_adjoints import rows_of
+
+MAX_CALLS = 400  # a longer plan stays in the loop: its source would cost more to compile than it saves
+
+
+def _slots(value) -> str:
+    """How the text writes a reader of slots: a slice literally, else a name bound to the index array."""
+    return f"{value.start}:{value.stop}" if value.__class__ is slice else None
+
+
+class _Text:
+    """Lines of source and the constants they name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.env: dict = {"np": np, "ndarray": np.ndarray}
+
+    def bind(self, name: str, value) -> str:
+        self.env[name] = value
+        return name
+
+    def at(self, name: str, value) -> str:
+        """``value`` (a slice or an index array) as the text of a subscript."""
+        literal = _slots(value)
+        return literal if literal is not None else self.bind(name, value)
+
+    def add_onto(self, indent: str, target, c: str, name: str) -> None:
+        """adj[target] += c, in a slice's view itself when target is a slice (as ``_add_onto``)."""
+        if target.__class__ is slice:
+            self.lines.append(f"{indent}v = adj[{target.start}:{target.stop}]; v += {c}")
+        else:
+            self.lines.append(f"{indent}adj[{self.bind(name, target)}] += {c}")
+
+    def compile(self, header: str, name: str):
+        text = "\n".join([header, *self.lines])
+        exec(compile(text, f"<tape {name}>", "exec"), self.env)  # noqa: S102 (our own text, from the plan)
+        return text, self.env[name]
+
+
+class ForwardSource:
+    """``NumpyPlan.forward(leaf_values, None)`` as one function: ``run(leaf_values) -> (vals, gathered)``."""
+
+    def __init__(self, plan) -> None:
+        from .tape_numpy import _forward_of
+
+        t = _Text()
+        t.bind("_forward_of", _forward_of)
+        t.bind("tape", plan.tape)
+        c = len(plan.constants)
+        t.lines += [f"    vals = np.empty({plan.size})", f"    vals[:{c}] = {t.bind('CONSTANTS', plan.constants)}",
+                    f"    vals[{plan.leaf_rows.start}:{plan.leaf_rows.stop}] = leaf_values"]
+        gathered = []
+        for k, call in enumerate(plan.calls):
+            if call.fused:  # done by its product call
+                gathered.append("None")
+                continue
+            out = f"{call.start}:{call.stop}"
+            if call.product is not None:
+                p = call.product
+                t.lines.append(f"    lv = vals[{t.bind(f'L{k}', p.left)}]; qv = vals[{t.bind(f'Q{k}', p.right)}]")
+                t.lines.append("    o = lv.T @ qv; z = o.ravel()")
+                t.lines.append(f"    vals[{out}] = z")
+                if p.bias is not None:
+                    t.lines.append(f"    z = (o + vals[{t.at(f'B{k}', p.bias_at)}]).ravel()")
+                    t.lines.append(f"    vals[{p.biased.start}:{p.biased.stop}] = z")
+                if p.act is not None:
+                    form = p.act.op.numpy_forward
+                    act = (f"{t.bind(f'A{k}', form)}(z)" if form is not None
+                           else f"_forward_of(tape, {t.bind(f'ACT{k}', p.act)}, [z], None)")
+                    t.lines.append(f"    vals[{p.act.start}:{p.act.stop}] = {act}")
+                t.lines.append(f"    g{k} = {'(lv, qv)' if p.act is None else '(lv, qv, z)'}")
+                gathered.append(f"g{k}")
+                continue
+            form = call.op.numpy_forward
+            if call.stacked:
+                t.lines.append(f"    a{k} = vals[{t.bind(f'I{k}', call.index)}]")
+                args = f"a{k}"
+            else:
+                rows = [f"vals[{t.at(f'R{k}_{j}', r)}]" for j, r in enumerate(call.rows)]
+                t.lines.append(f"    a{k} = [{', '.join(rows)}]")
+                args = f"*a{k}"
+            if form is None:
+                t.lines.append(f"    vals[{out}] = _forward_of(tape, {t.bind(f'C{k}', call)}, a{k}, None)")
+            else:
+                t.lines.append(f"    vals[{out}] = {t.bind(f'F{k}', form)}({args})")
+            gathered.append(f"a{k}")
+        t.lines.append(f"    return vals, [{', '.join(gathered)}]")
+        self.text, self.run = t.compile("def forward(leaf_values):", "forward")
+
+
+class BackwardSource:
+    """``NumpyPlan.backward``'s loop over one program (one sample) as one function: ``run(vals, gathered) -> adj``.
+
+    A call's adjoints that only ever get whole contributions (every one of them covering exactly the
+    call's outputs, in order: an elementwise chain, a loss) are kept in a local array instead of
+    the adjoint array: the first contribution is the local, the others are added to it, and the
+    call reads it as its upstream adjoints. Every other slot's adjoints are added into ``adj``.
+    """
+
+    def __init__(self, plan, program: list) -> None:
+        from .tape_numpy import _partials_of
+
+        t = _Text()
+        t.bind("_partials_of", _partials_of)
+        t.bind("rows_of", rows_of)
+        t.bind("tape", plan.tape)
+        self.local = _locals(plan, program)  # the outputs' ranges (start, stop) whose adjoints are locals
+        self.made: set = set()  # those given a local so far
+        t.lines += [f"    adj = np.zeros({plan.size})", f"    adj[{plan.new[plan.tape.root_slot]}] = 1.0"]
+        for k, call, blocks in program:
+            if call.product is not None:
+                self._product(t, k, call.product, blocks)
+                continue
+            out = f"{call.start}:{call.stop}"
+            t.lines.append(f"    up = {self._upstream(call.out)}; out = vals[{out}]; a = gathered[{k}]")
+            if call.partials_stacked:
+                form = t.bind(f"P{k}", call.op.numpy_partials)
+                t.lines.append(f"    local = {form}(out, {'a' if call.stacked else 'np.array(a)'})")
+                for j, block in enumerate(blocks):
+                    t.lines.append(f"    {t.bind(f'K{k}_{j}', block)}.add(adj, rows_of(local, {block.start}, "
+                                   f"{block.stop}), up)")
+                continue
+            t.lines.append(f"    d = _partials_of(tape, {t.bind(f'C{k}', call)}, out, a)")
+            for i, input_blocks in enumerate(blocks):
+                if not input_blocks:  # an input that needs no adjoint (a constant, ...)
+                    continue
+                t.lines.append(f"    d{i} = d[{i}]")
+                t.lines.append(f"    if d{i}.__class__ is not float and d{i}.__class__ is not ndarray: "
+                               f"d{i} = np.asarray(d{i})")
+                for j, block in enumerate(input_blocks):
+                    if block.direct is not None:  # one multiply and one add (as _Block.add)
+                        self._add(t, block.direct, f"(up if d{i}.__class__ is float and d{i} == 1.0 else d{i} * up)",
+                                  f"T{k}_{i}_{j}")
+                    else:
+                        t.lines.append(f"    {t.bind(f'K{k}_{i}_{j}', block)}.add(adj, d{i}, up)")
+        t.lines.append("    return adj")
+        self.text, self.run = t.compile("def backward(vals, gathered):", "backward")
+
+    def _upstream(self, out: slice) -> str:
+        """The text of a range's adjoints: its local (zeros if nothing reached it), else a view of adj."""
+        key = (out.start, out.stop)
+        if key not in self.local:
+            return f"adj[{out.start}:{out.stop}]"
+        return f"g{out.start}" if key in self.made else f"np.zeros({out.stop - out.start})"
+
+    def _add(self, t: _Text, target, c: str, name: str) -> None:
+        """Adds the contribution c onto target's adjoints: into its local, or into adj."""
+        key = (target.start, target.stop) if target.__class__ is slice else None
+        if key in self.local:
+            t.lines.append(f"    g{key[0]} = {c}" if key not in self.made else f"    g{key[0]} = g{key[0]} + {c}")
+            self.made.add(key)
+        else:
+            t.add_onto("    ", target, c, name)
+
+    def _product(self, t: _Text, k: int, p, blocks: list) -> None:
+        """``_Product.backward``, its activation's partials and each part's adds spelled out."""
+        if p.act is None:
+            t.lines.append(f"    lv, qv = gathered[{k}][:2]")
+            t.lines.append(f"    u = {self._upstream(p.out)}.reshape{p.shape}")
+        else:
+            t.lines.append(f"    lv, qv, z = gathered[{k}]")
+            act = t.bind(f"ACT{k}", p.act)
+            t.lines.append(f"    (d,) = _partials_of(tape, {act}, vals[{p.act.start}:{p.act.stop}], (z,))")
+            t.lines.append(f"    u = (d * {self._upstream(p.act.out)}).reshape{p.shape}")
+        parts = ("(qv @ u.T).ravel()", "(lv @ u).ravel()", "np.add.reduce(u, axis=0).ravel()")
+        for side, flat in blocks:
+            if flat.unique:
+                self._add(t, flat.target, parts[side], f"S{k}_{side}")
+            else:
+                t.lines.append(f"    {t.bind(f'S{k}_{side}', flat)}.add(adj, {parts[side]})")
+
+
+def _locals(plan, program: list) -> set:
+    """The ranges of outputs (start, stop) read as upstream adjoints whose every contribution in ``program``
+    covers the whole range, in order, as one array (a direct block, or a product's part on distinct slots)."""
+    ranges = []  # what the program reads as upstream adjoints
+    for _k, call, _blocks in program:
+        p = call.product
+        ranges.append(call.out if p is None else p.out if p.act is None else p.act.out)
+    owner = np.full(plan.size, -1)
+    for j, r in enumerate(ranges):
+        owner[r] = j
+    root = plan.new[plan.tape.root_slot]  # its adjoint is seeded in adj
+    whole = {(r.start, r.stop) for r in ranges if not r.start <= root < r.stop}
+    touched = set()  # ranges some contribution covers only in part, or through another path
+
+    def covers(target, exact_ok: bool) -> None:
+        if exact_ok and target.__class__ is slice and (target.start, target.stop) in whole:
+            return
+        hit = owner[target] if target.__class__ is not slice else owner[target.start:target.stop]
+        touched.update(int(j) for j in np.unique(hit) if j >= 0)
+
+    for _k, call, blocks in program:
+        if call.product is not None:
+            for _side, flat in blocks:
+                covers(flat.target, flat.unique)
+        elif call.partials_stacked:
+            for block in blocks:
+                covers(block.flat.target, False)
+        else:
+            for input_blocks in blocks:
+                for block in input_blocks:
+                    covers(block.direct if block.direct is not None else block.flat.target, block.direct is not None)
+    return {(r.start, r.stop) for j, r in enumerate(ranges) if j not in touched} & whole

@@ -1,0 +1,99 @@
+"""The numpy plan's one-sample replay written out as source (autograd.tape_numpy_source): the same numbers
+as the plan's loop, bit for bit, which is itself checked against the eager engine in test_tape."""
+
+import random
+
+import numpy as np
+import pytest
+from test_tape import _random_graph
+
+import autograd
+import nn
+from autograd import DomainError, Value, tape_numpy
+from autograd.tape import compile_graph
+
+
+def _both(root, also=()):
+    """Two tapes of root: one replayed by its source, one by the plan's loop."""
+    source, loop = compile_graph(root, also=also), compile_graph(root, also=also)
+    loop._plan("numpy", None).source = False
+    return source, loop
+
+
+def _same(a, b):
+    """Equal to the last bit: floats, or tuples and lists of them (value, gradients)."""
+    if isinstance(a, (tuple, list)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            _same(x, y)
+    else:
+        assert np.array_equal(a, b), (a, b)
+
+
+def _replay(tape, values, wrt=None, nodes=()):
+    value, grads = tape.value_and_grad(values, wrt=wrt, path="numpy")
+    return value, grads, tape.values_of(nodes)
+
+
+def _mlp_step():
+    """One compiled-fit-like step: an MLP over a batch of 6 and the bce_logits loss, on leaves."""
+    model = nn.MLP(3, [5, 4, 1], activation="tanh", seed=3)
+    rng = random.Random("source-mlp")
+    xs = [[Value(rng.uniform(-2, 2), f"x{s}{i}") for i in range(3)] for s in range(6)]
+    ys = [Value(float(s % 2), f"y{s}") for s in range(6)]
+    preds = [model(x) for x in xs]
+    return nn.losses.get_loss("bce_logits")(preds, ys), preds
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_graphs_replay_by_source_as_the_loop_does(seed):
+    root, _ = _random_graph(seed)
+    source, loop = _both(root)
+    nodes = tuple(source.nodes[: len(source.nodes) // 2])  # inner nodes too
+    rng = random.Random(seed + 7)
+    for _ in range(3):  # new leaf values each time: the source is made once, then replayed
+        values = [rng.uniform(-1.5, 1.5) for _ in source.leaves]
+        _same(_replay(source, values, nodes=nodes)[:2], _replay(loop, values, nodes=nodes)[:2])
+        _same(source.values_of(nodes), loop.values_of(nodes))
+    assert source._plan("numpy", None).source.text.startswith("def forward(leaf_values):")
+
+
+def test_layers_with_their_bias_and_activation_and_a_loss_replay_by_source_as_the_loop_does():
+    root, preds = _mlp_step()
+    source, loop = _both(root, also=preds)
+    plan = source._plan("numpy", None)
+    assert sum(call.product is not None for call in plan.calls) == 3
+    assert sum(call.fused for call in plan.calls) == 5  # every bias, the two hidden layers' tanh
+    rng = np.random.default_rng(5)
+    params = [source.index(p) for p in source.leaves if p.label.startswith(("w", "b"))]
+    for _ in range(3):
+        values = list(rng.uniform(-1, 1, len(source.leaves)))
+        for wrt in (None, params):
+            _same(_replay(source, values, wrt, preds)[:2], _replay(loop, values, wrt, preds)[:2])
+            _same(source.values_of(preds), loop.values_of(preds))
+    backward = next(iter(plan._backward_sources.values())).text
+    assert "@ u" in backward  # the products' backward spelled out
+    assert "adj[" in backward and " = g" in backward  # the loss's adjoints held in locals, the layers' in adj
+
+
+def test_a_failing_numpy_form_hands_the_sample_to_the_loop_which_names_the_node():
+    x = Value(2.0, "x")
+    root = (x * 3.0 - 1.0).log() + x
+    tape = autograd.compile(root)
+    assert tape.value_and_grad([2.0], path="numpy")[0] == pytest.approx(np.log(5.0) + 2.0)
+    with pytest.raises(DomainError, match=r"log.*tape node"):
+        tape.forward([0.0], path="numpy")  # log(-1): the loop's per-element path names it
+
+
+def test_a_plan_longer_than_max_calls_stays_in_the_loop(monkeypatch):
+    monkeypatch.setattr(tape_numpy, "MAX_CALLS", 3)
+    root, _ = _random_graph(1)
+    tape = autograd.compile(root)
+    plan = tape._plan("numpy", None)
+    assert plan.source is False and len(plan.calls) > 3
+    value, grads = tape.value_and_grad(path="numpy")
+    assert not plan._backward_sources
+    monkeypatch.undo()
+    fresh = autograd.compile(root)
+    _same((value, grads), fresh.value_and_grad(path="numpy"))
+    assert fresh._plan("numpy", None).source
