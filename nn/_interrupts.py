@@ -5,8 +5,6 @@ from __future__ import annotations
 import _signal  # signal's C functions: its Python wrappers' enum conversions cost ~13 µs a step
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
 class CtrlC:
@@ -17,6 +15,8 @@ class CtrlC:
         self.before_interrupt = None  # called before a second Ctrl-C interrupts (fit's compiled steps write back)
         self._previous = None
         self._installed = False
+        self._held = 0  # sigint_deferred blocks open under this handler
+        self._pending = 0  # the Ctrl-Cs they hold back
 
     def __enter__(self):
         # Signal handlers can only be set from the main thread; elsewhere Ctrl-C raises
@@ -28,6 +28,9 @@ class CtrlC:
         return self
 
     def _handle(self, signum, frame) -> None:
+        if self._held:  # inside sigint_deferred: raised again when its block is done
+            self._pending += 1
+            return
         if self.requested:
             if self.before_interrupt is not None:
                 self.before_interrupt()
@@ -45,28 +48,43 @@ class CtrlC:
         return False
 
 
-@contextmanager
-def sigint_deferred() -> Iterator[None]:
+class sigint_deferred:  # noqa: N801 - used as a function, like contextlib's context managers
     """Hold Ctrl-C (SIGINT) back until the block is done, then deliver it: a block of writes is never cut in half.
 
     Each SIGINT that arrives inside the block is recorded and raised again, in order, once the
     handler that was in place before is back, so that handler (fit's CtrlC, Python's
-    KeyboardInterrupt, or the default exit) sees it just after the block. Off the main thread,
-    where no handler can be set (and none runs), it does nothing; likewise when SIGINT is ignored
-    or its handler was not set from Python (it could not be put back).
+    KeyboardInterrupt, or the default exit) sees it just after the block. Under fit's CtrlC the
+    handler stays in place and holds them itself (no handler is swapped: fit's steps commit often).
+    Off the main thread, where no handler can be set (and none runs), it does nothing; likewise
+    when SIGINT is ignored or its handler was not set from Python (it could not be put back).
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = _signal.getsignal(signal.SIGINT)
-    if previous is None or previous == signal.SIG_IGN:
-        yield
-        return
-    received = []
-    _signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        _signal.signal(signal.SIGINT, previous)
-        for _ in received:
-            signal.raise_signal(signal.SIGINT)
+
+    __slots__ = ("_ctrl_c", "_previous", "_received")
+
+    def __enter__(self) -> None:
+        self._ctrl_c = self._previous = None
+        if threading.current_thread() is not threading.main_thread():
+            return
+        previous = _signal.getsignal(signal.SIGINT)
+        owner = getattr(previous, "__self__", None)
+        if owner.__class__ is CtrlC and previous == owner._handle:
+            owner._held += 1
+            self._ctrl_c = owner
+        elif previous is not None and previous != signal.SIG_IGN:
+            self._received = received = []
+            _signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+            self._previous = previous
+
+    def __exit__(self, *exc) -> bool:
+        ctrl_c = self._ctrl_c
+        if ctrl_c is not None:
+            ctrl_c._held -= 1
+            if not ctrl_c._held:
+                pending, ctrl_c._pending = ctrl_c._pending, 0
+                for _ in range(pending):
+                    signal.raise_signal(signal.SIGINT)
+        elif self._previous is not None:
+            _signal.signal(signal.SIGINT, self._previous)
+            for _ in self._received:
+                signal.raise_signal(signal.SIGINT)
+        return False

@@ -180,23 +180,28 @@ class _CompiledStep:
 
     def _bind(self, params: list) -> None:
         """Where the reached parameters are among ``params``, and where each of those finds its gradient
-        in ``wrt``'s (then a 0.0, for a parameter the loss does not reach)."""
+        in ``wrt``'s (then a 0.0, for a parameter the loss does not reach); both None when ``params`` are
+        the reached parameters, in order (the common case: nothing to pick)."""
+        self.bound = params
+        if len(params) == len(self.reached) and all(p is q for p, q in zip(params, self.reached)):
+            self.read_at = self.grad_at = None
+            return
         at = {id(p): k for k, p in enumerate(params)}
         self.read_at = np.array([at[id(p)] for p in self.reached], dtype=np.intp)
         mine = {id(p): k for k, p in enumerate(self.reached)}
         self.grad_at = np.array([mine.get(id(p), len(self.reached)) for p in params], dtype=np.intp)
-        self.bound = params
 
     def gradients(self, rows, targets, numbers: Numbers) -> tuple[float, np.ndarray, list]:
         """The loss on this batch, the gradients lined up with ``numbers.params`` and the outputs, at its numbers."""
         if self.bound is not numbers.params:
             self._bind(numbers.params)
-        values = self.leaf_values(rows, targets, numbers=numbers.data[self.read_at])
+        data = numbers.data if self.read_at is None else numbers.data[self.read_at]
+        values = self.leaf_values(rows, targets, numbers=data)
         value, grads = self.tape.value_and_grad(values, wrt=self.wrt, array=True)
         outputs = self.tape.values_of(self.outs) if self.outs else []
         if not self.single:
             outputs = [outputs[i:i + self.width] for i in range(0, len(outputs), self.width)]
-        return value, np.append(grads, 0.0)[self.grad_at], outputs
+        return value, grads if self.grad_at is None else np.append(grads, 0.0)[self.grad_at], outputs
 
 
 class TapedLoss:
@@ -253,8 +258,9 @@ def compiled_step(steps: dict, numbers: Numbers, model, rows, targets, scalar, l
         return None
     mine = numbers.optimized(grads)
     squares = float(mine @ mine)
+    every = squares if mine is grads else float(grads @ grads)  # (also the gradients the optimizer does not use)
     # a finite sum of squares has finite terms; an overflowing one, as a non-finite number, sends the step to eager
-    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(grads @ grads)):
+    if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(every)):
         return None
     numbers.keep_grads(grads)  # the .grad of every parameter the step writes, as eager's step sets them
     try:

@@ -31,10 +31,12 @@ def test_a_ctrl_c_inside_a_deferred_block_arrives_after_it():
 
 def test_each_held_back_ctrl_c_reaches_fits_handler_in_turn():
     with CtrlC() as ctrl_c:
-        with pytest.raises(KeyboardInterrupt):  # the second one, once the block is done
+        with pytest.raises(KeyboardInterrupt):  # the second one, once the outer block is done
             with sigint_deferred():
+                assert signal.getsignal(signal.SIGINT) == ctrl_c._handle  # fit's handler holds them itself
                 signal.raise_signal(signal.SIGINT)
-                signal.raise_signal(signal.SIGINT)
+                with sigint_deferred():  # a block inside a block: held until the outer one ends
+                    signal.raise_signal(signal.SIGINT)
                 assert not ctrl_c.requested
         assert ctrl_c.requested  # the first one
         with sigint_deferred():
