@@ -6,10 +6,11 @@ call's kind, the method calls adding each block of adjoints) costs as much again
 plan of at most ``MAX_CALLS`` calls, the loop is unrolled once into source text, the same numpy
 operations in the same order with each call's slots, forms and blocks bound as constants,
 and compiled with ``exec``: ``forward`` and ``backward`` give the numbers the plan's loop
-gives, bit for bit. What the text does not spell out it hands to the plan's own objects and
-helpers (a block that sums over a repeat, a form's per-element fallback). A numpy form that
-raises makes the plan's loop replay the sample instead, which names the failing node.
-``ForwardSource.text`` and ``BackwardSource.text`` hold the source, for reading.
+gives, exactly (a local adjoint below may be -0.0 where the loop's sum is 0.0). What the text
+does not spell out it hands to the plan's own objects and helpers (a block that sums over a
+repeat, a form's per-element fallback). A numpy form that raises makes the plan's loop replay
+the sample instead, which names the failing node. ``ForwardSource.text`` and
+``BackwardSource.text`` hold the source, for reading.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from .tape_numpy_adjoints import rows_of
 MAX_CALLS = 400  # a longer plan stays in the loop: its source would cost more to compile than it saves
 
 
-def _slots(value) -> str:
-    """How the text writes a reader of slots: a slice literally, else a name bound to the index array."""
+def _slots(value) -> str | None:
+    """How the text writes a reader of slots that is a slice ("3:11"); None for an index array."""
     return f"{value.start}:{value.stop}" if value.__class__ is slice else None
 
 

@@ -1,5 +1,5 @@
 """The numpy plan's one-sample replay written out as source (autograd.tape_numpy_source): the same numbers
-as the plan's loop, bit for bit, which is itself checked against the eager engine in test_tape."""
+as the plan's loop, exactly, which is itself checked against the eager engine in test_tape."""
 
 import random
 
@@ -21,7 +21,7 @@ def _both(root, also=()):
 
 
 def _same(a, b):
-    """Equal to the last bit: floats, or tuples and lists of them (value, gradients)."""
+    """Exactly equal: floats, or tuples and lists of them (value, gradients)."""
     if isinstance(a, (tuple, list)):
         assert len(a) == len(b)
         for x, y in zip(a, b):
