@@ -248,10 +248,7 @@ class NumpyPlan:
             if self.source is None:
                 self.source = ForwardSource(self)
             with np.errstate(all="ignore"):
-                try:
-                    return self.source.run(leaf_values)
-                except (ArithmeticError, ValueError):  # the loop below replays it and names the failing node
-                    pass
+                return self.source.run(leaf_values)
         c = len(self.constants)
         if batch is None:
             vals = np.empty(self.size)

@@ -1,6 +1,7 @@
 """The numpy plan's one-sample replay written out as source (autograd.tape_numpy_source): the same numbers
 as the plan's loop, exactly, which is itself checked against the eager engine in test_tape."""
 
+import math
 import random
 
 import numpy as np
@@ -76,13 +77,22 @@ def test_layers_with_their_bias_and_activation_and_a_loss_replay_by_source_as_th
     assert "adj[" in backward and " = g" in backward  # the loss's adjoints held in locals, the layers' in adj
 
 
-def test_a_failing_numpy_form_hands_the_sample_to_the_loop_which_names_the_node():
-    x = Value(2.0, "x")
-    root = (x * 3.0 - 1.0).log() + x
-    tape = autograd.compile(root)
-    assert tape.value_and_grad([2.0], path="numpy")[0] == pytest.approx(np.log(5.0) + 2.0)
+def test_a_numpy_form_that_raises_is_redone_by_the_float_rule_naming_a_failing_node():
+    def strict(x):  # a user's numpy form that refuses negative inputs, where its float rule is defined
+        if (x < 0).any():
+            raise ValueError("negative")
+        return np.sqrt(x) + x
+
+    op = autograd.register_op("source_strict", lambda x: math.sqrt(abs(x)) + x, lambda out, x: (1.0,),
+                              numpy_forward=strict, replace=True)
+    xs = [Value(v, f"x{i}") for i, v in enumerate([0.5, 1.5, -2.0, 3.0])]
+    root = autograd.sum([op(x) * x for x in xs]) + (xs[0] * 3.0 - 1.0).log()
+    source, loop = _both(root)
+    for values in ([0.5, 1.5, -2.0, 3.0], [1.0, 2.0, 3.0, 4.0]):  # the form raises, then it does not
+        _same(_replay(source, values)[:2], _replay(loop, values)[:2])
+    assert source._plan("numpy", None).source  # the source replayed them, the float rule inside it
     with pytest.raises(DomainError, match=r"log.*tape node"):
-        tape.forward([0.0], path="numpy")  # log(-1): the loop's per-element path names it
+        source.forward([0.0, 1.0, 1.0, 1.0], path="numpy")  # log(-1): named as the loop names it
 
 
 def test_a_plan_longer_than_max_calls_stays_in_the_loop(monkeypatch):
