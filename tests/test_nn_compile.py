@@ -205,16 +205,16 @@ def test_predict_keeps_the_shape_of_the_models_output():
         assert taped.shape == eager.shape and np.allclose(taped, eager, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("n", [7, 40])  # below and above NUMPY_FORWARD_FROM: the Python and numpy replays
 @pytest.mark.parametrize("name", ["mse", "bce", "bce_logits", "ce", "hinge"])
-def test_the_validation_loss_tape_replays_the_eager_objective(name):
+def test_the_validation_loss_tape_replays_the_eager_objective(name, n):
     from autograd import no_grad
-    from nn.steps import TapedLoss, objective
+    from nn.steps import NUMPY_FORWARD_FROM, TapedLoss, objective
 
     rng = np.random.default_rng(len(name))
     loss_fn = nn.losses.get_loss(name)
     model = nn.MLP(2, [3, 3 if name == "ce" else 1], seed=1)
     params = model.parameters()
-    n = 7
     if name == "ce":
         targets, outputs = rng.integers(0, 3, n).tolist(), rng.normal(size=(n, 3)).tolist()
     elif name in ("bce", "bce_logits"):
@@ -224,13 +224,14 @@ def test_the_validation_loss_tape_replays_the_eager_objective(name):
     loss = TapedLoss(targets, loss_fn, params, 1e-3, 1e-2)
     loss(outputs)  # records the tape at the first outputs
     assert loss.tape is not None and not loss.branches
+    assert loss.path == ("numpy" if n >= NUMPY_FORWARD_FROM else "auto")
     for _ in range(3):  # new outputs and new parameter values, as each epoch brings
         new = (rng.uniform(0.05, 0.95, n) if name == "bce" else rng.normal(size=np.shape(outputs))).tolist()
         for p in params:
             p.data = float(rng.normal())
         with no_grad():
             want = objective(loss_fn, new, targets, params, 1e-3, 1e-2).data
-        assert loss.tape.forward(loss.leaf_values(new)) == pytest.approx(want, rel=1e-12)  # the replay itself
+        assert loss.tape.forward(loss.leaf_values(new), path=loss.path) == pytest.approx(want, rel=1e-12)
         assert loss(new) == pytest.approx(want, rel=1e-12)
 
 
