@@ -135,6 +135,7 @@ class BackwardSource:
         t.bind("tape", plan.tape)
         self.local = _locals(plan, program)  # the outputs' ranges (start, stop) whose adjoints are locals
         self.made: set = set()  # those given a local so far
+        # the tape's root is seeded (NumpyPlan.backward is only ever asked for the root's gradients)
         t.lines += [f"    adj = np.zeros({plan.size})", f"    adj[{plan.new[plan.tape.root_slot]}] = 1.0"]
         for k, call, blocks in program:
             if call.product is not None:
