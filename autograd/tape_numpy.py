@@ -247,8 +247,7 @@ class NumpyPlan:
         if batch is None and self.source is not False:
             if self.source is None:
                 self.source = ForwardSource(self)
-            with np.errstate(all="ignore"):
-                return self.source.run(leaf_values)
+            return self.source.run(leaf_values)
         c = len(self.constants)
         if batch is None:
             vals = np.empty(self.size)
@@ -307,8 +306,7 @@ class NumpyPlan:
             source = self._backward_sources.get(wanted)
             if source is None:
                 source = self._backward_sources[wanted] = BackwardSource(self, self._program(wanted, True))
-            with np.errstate(all="ignore"):
-                adj = source.run(vals, gathered)
+            adj = source.run(vals, gathered)
             rows = adj[self._wanted_rows(wanted)]  # a fancy index: a copy
             return rows if array else rows.tolist()
         adj = np.zeros(vals.shape)

@@ -67,9 +67,11 @@ class _Text:
                        f"    vals[{out}] = r"]
 
     def compile(self, header: str, name: str):
+        """The text and its function, which runs with numpy's floating-point warnings off (inf and nan
+        propagate silently, as in the plan's loop; errstate as a decorator costs half its with-block)."""
         text = "\n".join([header, *self.lines])
         exec(compile(text, f"<tape {name}>", "exec"), self.env)  # noqa: S102 (our own text, from the plan)
-        return text, self.env[name]
+        return text, np.errstate(all="ignore")(self.env[name])
 
 
 class ForwardSource:
