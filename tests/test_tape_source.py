@@ -77,6 +77,37 @@ def test_layers_with_their_bias_and_activation_and_a_loss_replay_by_source_as_th
     assert "adj[" in backward and " = g" in backward  # the loss's adjoints held in locals, the layers' in adj
 
 
+@pytest.mark.parametrize("loss, activation, out_activation, nout, l2", [
+    ("mse", "relu", "linear", 1, 0.0),
+    ("hinge", "gelu", "linear", 1, 1e-3),
+    ("bce", "softplus", "sigmoid", 1, 0.0),
+    ("ce", "silu", "linear", 3, 1e-2),
+])
+def test_fits_step_tapes_replay_by_source_as_the_loop_does(loss, activation, out_activation, nout, l2):
+    # the tape nn.fit records for a batch (nn.steps._CompiledStep): other losses, activations, penalties
+    from nn.steps import _CompiledStep
+
+    rng = np.random.default_rng(len(loss))
+    X = rng.uniform(-2, 2, (7, 3))
+    y = rng.integers(0, 3, 7) if loss == "ce" else rng.integers(0, 2, 7) * (2 if loss == "hinge" else 1) - (
+        1 if loss == "hinge" else 0)
+    model = nn.MLP(3, [4, nout], activation=activation, output_activation=out_activation, seed=2)
+    loss_fn = nn.losses.get_loss(loss)
+    targets = nn.losses.leaf_targets(loss_fn, y, nout)
+    steps = [_CompiledStep(model, X.tolist(), targets.tolist(), nout == 1, loss_fn, model.parameters(), 0.0, l2, True)
+             for _ in range(2)]  # the same recording twice: one replayed by its source, one by the plan's loop
+    steps[1].tape._plan("numpy", None).source = False
+    assert steps[0].wrt == steps[1].wrt
+    for _ in range(3):
+        numbers = rng.uniform(-1, 1, len(steps[0].reached))
+        values = [step.leaf_values(X.tolist(), targets.tolist(), numbers=numbers) for step in steps]
+        _same(values[0], values[1])
+        for wrt in (None, steps[0].wrt):
+            got = [_replay(step.tape, v, wrt, step.outs) for step, v in zip(steps, values)]
+            _same(got[0], got[1])
+    assert steps[0].tape._plan("numpy", None).source and steps[0].tape._plan("numpy", None)._backward_sources
+
+
 def test_a_numpy_form_that_raises_is_redone_by_the_float_rule_naming_a_failing_node():
     def strict(x):  # a user's numpy form that refuses negative inputs, where its float rule is defined
         if (x < 0).any():
