@@ -102,8 +102,9 @@ class Tape:
         """The root's value for new leaf values (a float, or an array over the batch).
 
         ``values`` lines up with ``tape.leaves``: each a float or a 1-D array of one common batch
-        length; a dict ``{leaf: value}`` gives some (the others keep their ``.data``); None: all
-        ``.data``. ``path`` is "numpy", "python" or "auto" (the faster for this graph and batch).
+        length, or one float64 array of shape (leaves,) or (leaves, batch); a dict ``{leaf: value}``
+        gives some (the others keep their ``.data``); None: all ``.data``. ``path`` is "numpy",
+        "python" or "auto" (the faster for this graph and batch).
         """
         self._run = None
         leaf_values, batch = self._leaf_values(values)
@@ -183,7 +184,8 @@ class Tape:
         return plan
 
     def _leaf_values(self, values) -> tuple[list, int | None]:
-        """The leaves' values (floats and 1-D arrays, or one float array) and the batch length (None: no array)."""
+        """The leaves' values (floats and 1-D arrays, or one float array: (leaves,) or (leaves, batch)) and the
+        batch length (None: no array)."""
         if values is None:
             given = [leaf.data for leaf in self.leaves]
         elif isinstance(values, Mapping):
@@ -193,11 +195,12 @@ class Tape:
         elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence) and not hasattr(values, "__len__"):
             raise TypeError(f"tape.forward: values must be a sequence lined up with tape.leaves or a dict, "
                             f"got {type(values).__name__}")
-        elif getattr(values, "ndim", None) == 1 and getattr(values, "dtype", None) == "float64":
-            # one float per leaf, already numbers (nn's compiled step): no element to check
+        elif getattr(values, "ndim", None) in (1, 2) and getattr(values, "dtype", None) == "float64":
+            # one float per leaf (nn's compiled step), or one row per leaf over a batch (nn's replays):
+            # already numbers, no element to check
             if len(values) != len(self.leaves):
                 raise ValueError(f"tape.forward: got {len(values)} values for {len(self.leaves)} leaves")
-            return values, None
+            return values, None if values.ndim == 1 else values.shape[1]
         else:
             given = list(values)
             if len(given) != len(self.leaves):

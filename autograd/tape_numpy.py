@@ -256,11 +256,13 @@ class NumpyPlan:
         else:
             vals = np.empty((self.size, batch))
             vals[:c] = self.constants[:, None]
-            # a float is shared by every sample (all of them in one broadcast), an array fills its row
-            vals[self.leaf_rows] = np.array([v if v.__class__ is float else 0.0 for v in leaf_values])[:, None]
-            for k, v in enumerate(leaf_values, c):
-                if v.__class__ is not float:
-                    vals[k] = v
+            if leaf_values.__class__ is np.ndarray:  # (leaves, batch): every row at once
+                vals[self.leaf_rows] = leaf_values
+            else:  # a float is shared by every sample (all of them in one broadcast), an array fills its row
+                vals[self.leaf_rows] = np.array([v if v.__class__ is float else 0.0 for v in leaf_values])[:, None]
+                for k, v in enumerate(leaf_values, c):
+                    if v.__class__ is not float:
+                        vals[k] = v
         gathered = []
         with np.errstate(all="ignore"):  # inf and nan propagate silently, as in float arithmetic
             for call in self.calls:

@@ -61,11 +61,19 @@ class Replay:
                 nodes.append(x)
         self.single = isinstance(out, Value)
         self.outputs = [scope.compile(o) for o in ([out] if self.single else out)]
+        self._at: dict = {}  # tape -> (positions of the inputs in its leaves, their columns of X)
         self.layers = [[scope.compile(v) for v in layer] for layer in nodes]
 
     def _run(self, tape, X: np.ndarray) -> np.ndarray:
-        inputs = {leaf: X[:, i] for i, leaf in enumerate(self.inputs)}
-        values = [inputs.get(leaf, leaf.data) for leaf in tape.leaves]
+        at = self._at.get(tape)
+        if at is None:  # where the inputs are among the tape's leaves, and which column of X each takes
+            column = {leaf: i for i, leaf in enumerate(self.inputs)}
+            pairs = [(k, column[leaf]) for k, leaf in enumerate(tape.leaves) if leaf in column]
+            at = self._at[tape] = tuple(np.array(v, dtype=np.intp) for v in zip(*pairs)) if pairs else None
+        # one row per leaf over the rows of X: the parameters' numbers now, and the inputs' columns
+        values = np.repeat(np.array([leaf.data for leaf in tape.leaves])[:, None], len(X), axis=1)
+        if at is not None:
+            values[at[0]] = X[:, at[1]].T
         with np.errstate(all="ignore"):
             out = tape.forward(values)
         return np.broadcast_to(np.asarray(out, dtype=float), (len(X),))

@@ -501,6 +501,20 @@ def test_one_float_array_lined_up_with_the_leaves_replays_as_a_list_of_floats(pa
         tape.forward(np.array([-1.0, 3.0]), path=path)
 
 
+def test_one_row_per_leaf_over_a_batch_replays_as_a_list_of_rows():
+    x, y = Value(0.5, label="x"), Value(2.0, label="y")
+    tape = autograd.compile((x * y).log() + y)
+    rows = np.array([[0.25, 0.5, 1.0], [3.0, 3.0, 3.0]])  # (leaves, batch)
+    as_rows = tape.value_and_grad(rows)
+    as_list = tape.value_and_grad([rows[0], 3.0])  # the same numbers: an array and a shared float
+    assert np.array_equal(as_rows[0], as_list[0])
+    assert all(np.array_equal(a, np.broadcast_to(b, a.shape)) for a, b in zip(as_rows[1], as_list[1]))
+    with pytest.raises(ValueError, match="got 3 values for 2 leaves"):
+        tape.forward(np.ones((3, 4)))
+    with pytest.raises(DomainError, match=r"log: input must be > 0, got -3\.0 \(tape node t\d+, sample 1\)"):
+        tape.forward(np.array([[1.0, -1.0], [3.0, 3.0]]))
+
+
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("seed", range(6))
 def test_gradients_with_respect_to_some_leaves_are_those_of_the_full_backward(seed, path):
