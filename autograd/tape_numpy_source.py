@@ -66,6 +66,21 @@ class _Text:
                        f"        r = _each_forward(tape, {bound}, {a}, None)",
                        f"    vals[{out}] = r"]
 
+    def partials(self, call, name: str, form_name: str, target: str, out: str, a: str) -> None:
+        """target = the call's numpy partials at ``out`` and its arguments ``a`` (their texts), as
+        ``_partials_of`` gives them: the float rule element by element where the op has no numpy
+        partials or they are not one derivative per input."""
+        form = call.op.numpy_partials
+        bound = self.bind(name, call)
+        if form is None:
+            self.lines.append(f"    {target} = _partials_of(tape, {bound}, {out}, {a})")
+            return
+        self.lines += [f"    d = {self.bind(form_name, form)}({out}, *{a})",
+                       f"    if d.__class__ is not tuple and d.__class__ is not list or len(d) != {call.inputs}:",
+                       f"        d = _each_partials(tape, {bound}, {out}, {a})"]
+        if target != "d":
+            self.lines.append(f"    {target} = d")
+
     def compile(self, header: str, name: str):
         """The text and its function, which runs with numpy's floating-point warnings off (inf and nan
         propagate silently, as in the plan's loop; errstate as a decorator costs half its with-block)."""
@@ -129,10 +144,11 @@ class BackwardSource:
     """
 
     def __init__(self, plan, program: list) -> None:
-        from .tape_numpy import _partials_of
+        from .tape_numpy import _each_partials, _partials_of
 
         t = _Text()
         t.bind("_partials_of", _partials_of)
+        t.bind("_each_partials", _each_partials)
         t.bind("rows_of", rows_of)
         t.bind("tape", plan.tape)
         self.local = _locals(plan, program)  # the outputs' ranges (start, stop) whose adjoints are locals
@@ -152,7 +168,7 @@ class BackwardSource:
                     t.lines.append(f"    {t.bind(f'K{k}_{j}', block)}.add(adj, rows_of(local, {block.start}, "
                                    f"{block.stop}), up)")
                 continue
-            t.lines.append(f"    d = _partials_of(tape, {t.bind(f'C{k}', call)}, out, a)")
+            t.partials(call, f"C{k}", f"P{k}", "d", "out", "a")
             for i, input_blocks in enumerate(blocks):
                 if not input_blocks:  # an input that needs no adjoint (a constant, ...)
                     continue
@@ -191,8 +207,9 @@ class BackwardSource:
             t.lines.append(f"    u = {self._upstream(p.out)}.reshape{p.shape}")
         else:
             t.lines.append(f"    lv, qv, z = gathered[{k}]")
-            act = t.bind(f"ACT{k}", p.act)
-            t.lines.append(f"    (d,) = _partials_of(tape, {act}, vals[{p.act.start}:{p.act.stop}], (z,))")
+            act = f"ACT{k}"
+            t.lines.append(f"    out = vals[{p.act.start}:{p.act.stop}]; a = (z,)")
+            t.partials(p.act, act, f"PA{k}", "(d,)", "out", "a")
             t.lines.append(f"    u = (d * {self._upstream(p.act.out)}).reshape{p.shape}")
         parts = ("(qv @ u.T).ravel()", "(lv @ u).ravel()", "np.add.reduce(u, axis=0).ravel()")
         for side, flat in blocks:
