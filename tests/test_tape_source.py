@@ -114,13 +114,17 @@ def test_a_numpy_form_that_raises_is_redone_by_the_float_rule_naming_a_failing_n
             raise ValueError("negative")
         return np.sqrt(x) + x
 
-    op = autograd.register_op("source_strict", lambda x: math.sqrt(abs(x)) + x, lambda out, x: (1.0,),
-                              numpy_forward=strict, replace=True)
+    # and numpy partials that give an array, not one derivative per input: the float rule's are used
+    op = autograd.register_op("source_strict", lambda x: math.sqrt(abs(x)) + x, lambda out, x: (2.0 * x,),
+                              numpy_forward=strict, numpy_partials=lambda out, x: 1.0 + 0.0 * x, replace=True)
     xs = [Value(v, f"x{i}") for i, v in enumerate([0.5, 1.5, -2.0, 3.0])]
     root = autograd.sum([op(x) * x for x in xs]) + (xs[0] * 3.0 - 1.0).log()
     source, loop = _both(root)
     for values in ([0.5, 1.5, -2.0, 3.0], [1.0, 2.0, 3.0, 4.0]):  # the form raises, then it does not
         _same(_replay(source, values)[:2], _replay(loop, values)[:2])
+        grads = _replay(source, values)[1]  # d/dx of op(x) * x is 2x * x + op(x) (the float rule's 2x), and the log's
+        want = [2 * v * v + math.sqrt(abs(v)) + v + (3 / (3 * v - 1) if k == 0 else 0.0) for k, v in enumerate(values)]
+        assert grads == pytest.approx(want, rel=1e-12)
     assert source._plan("numpy", None).source  # the source replayed them, the float rule inside it
     with pytest.raises(DomainError, match=r"log.*tape node"):
         source.forward([0.0, 1.0, 1.0, 1.0], path="numpy")  # log(-1): named as the loop names it
