@@ -140,7 +140,8 @@ class BackwardSource:
     A call's adjoints that only ever get whole contributions (every one of them covering exactly the
     call's outputs, in order: an elementwise chain, a loss) are kept in a local array instead of
     the adjoint array: the first contribution is the local, the others are added to it, and the
-    call reads it as its upstream adjoints. Every other slot's adjoints are added into ``adj``.
+    call reads it as its upstream adjoints. Every other slot's adjoints are added into ``adj``, or
+    stored there when the program adds onto them at one place only (a layer's weights, its biases).
     """
 
     def __init__(self, plan, program: list) -> None:
@@ -152,6 +153,7 @@ class BackwardSource:
         t.bind("rows_of", rows_of)
         t.bind("tape", plan.tape)
         self.local = _locals(plan, program)  # the outputs' ranges (start, stop) whose adjoints are locals
+        self.once = _once(plan, program)  # the slots whose adjoints get one contribution only
         self.made: set = set()  # those given a local so far
         # the tape's root is seeded (NumpyPlan.backward is only ever asked for the root's gradients)
         t.lines += [f"    adj = np.zeros({plan.size})", f"    adj[{plan.new[plan.tape.root_slot]}] = 1.0"]
@@ -197,6 +199,8 @@ class BackwardSource:
         if key in self.local:
             t.lines.append(f"    g{key[0]} = {c}" if key not in self.made else f"    g{key[0]} = g{key[0]} + {c}")
             self.made.add(key)
+        elif self.once[target].all():  # its only contribution: stored (adj holds 0 there)
+            t.lines.append(f"    adj[{t.at(name, target)}] = {c}")
         else:
             t.add_onto("    ", target, c, name)
 
@@ -219,6 +223,33 @@ class BackwardSource:
                 t.lines.append(f"    {t.bind(f'S{k}_{side}', flat)}.add(adj, {parts[side]})")
 
 
+def _contributions(program: list):
+    """Every place the program adds onto adjoints: (target slots, a slice or an index array; whether the text
+    adds one whole array there itself: a direct block, or a product's part on distinct slots)."""
+    for _k, call, blocks in program:
+        if call.product is not None:
+            for _side, flat in blocks:
+                yield flat.target, flat.unique
+        elif call.partials_stacked:
+            for block in blocks:
+                yield block.flat.target, False
+        else:
+            for input_blocks in blocks:
+                for block in input_blocks:
+                    direct = block.direct is not None
+                    yield (block.direct if direct else block.flat.target), direct
+
+
+def _once(plan, program: list) -> np.ndarray:
+    """Per slot, whether the program adds onto its adjoint at one place only (the root's is seeded: never):
+    there the text stores the contribution instead of adding it to a zero."""
+    count = np.zeros(plan.size, dtype=np.intp)
+    count[plan.new[plan.tape.root_slot]] = 1
+    for target, _inline in _contributions(program):
+        count[target] += 1  # (distinct slots within each place)
+    return count == 1
+
+
 def _locals(plan, program: list) -> set:
     """The ranges of outputs (start, stop) read as upstream adjoints whose every contribution in ``program``
     covers the whole range, in order, as one array (a direct block, or a product's part on distinct slots)."""
@@ -232,22 +263,8 @@ def _locals(plan, program: list) -> set:
     root = plan.new[plan.tape.root_slot]  # its adjoint is seeded in adj
     whole = {(r.start, r.stop) for r in ranges if not r.start <= root < r.stop}
     touched = set()  # ranges some contribution covers only in part, or through another path
-
-    def covers(target, exact_ok: bool) -> None:
-        if exact_ok and target.__class__ is slice and (target.start, target.stop) in whole:
-            return
-        hit = owner[target] if target.__class__ is not slice else owner[target.start:target.stop]
-        touched.update(int(j) for j in np.unique(hit) if j >= 0)
-
-    for _k, call, blocks in program:
-        if call.product is not None:
-            for _side, flat in blocks:
-                covers(flat.target, flat.unique)
-        elif call.partials_stacked:
-            for block in blocks:
-                covers(block.flat.target, False)
-        else:
-            for input_blocks in blocks:
-                for block in input_blocks:
-                    covers(block.direct if block.direct is not None else block.flat.target, block.direct is not None)
+    for target, inline in _contributions(program):
+        if inline and target.__class__ is slice and (target.start, target.stop) in whole:
+            continue
+        touched.update(int(j) for j in np.unique(owner[target]) if j >= 0)
     return {(r.start, r.stop) for j, r in enumerate(ranges) if j not in touched} & whole
