@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .tape_numpy_adjoints import rows_of
+from .tape_numpy_forms import _each_forward, _each_partials, _forward_of, _partials_of
 
 MAX_CALLS = 400  # a longer plan stays in the loop: its source would cost more to compile than it saves
 
@@ -93,8 +94,6 @@ class ForwardSource:
     """``NumpyPlan.forward(leaf_values, None)`` as one function: ``run(leaf_values) -> (vals, gathered)``."""
 
     def __init__(self, plan) -> None:
-        from .tape_numpy import _each_forward, _forward_of
-
         t = _Text()
         t.bind("_forward_of", _forward_of)
         t.bind("_each_forward", _each_forward)
@@ -145,8 +144,6 @@ class BackwardSource:
     """
 
     def __init__(self, plan, program: list) -> None:
-        from .tape_numpy import _each_partials, _partials_of
-
         t = _Text()
         t.bind("_partials_of", _partials_of)
         t.bind("_each_partials", _each_partials)

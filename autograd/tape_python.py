@@ -115,7 +115,7 @@ class PythonPlan:
         slots = self.tape.leaf_slots
         grads = [adj[slots[k]] for k in (range(len(slots)) if wanted is None else wanted)]
         if array:  # numpy only when asked for (the python replay runs without it)
-            from .tape_numpy import as_array
+            from .tape_numpy_forms import as_array
 
             return as_array(grads)
         return grads

@@ -174,8 +174,8 @@ class _CompiledStep:
         # The gradients asked of the tape (the inputs' and targets' are never read): the reached
         # parameters'; below, positions are in this list.
         self.wrt = tuple(leaves.index[p] for p in self.reached)
-        self.bound = None  # the Numbers' params the positions below are for
-        self.read_at = self.grad_at = _NONE
+        self.bound = None  # the Numbers' params that read_at and grad_at are for (set by _bind)
+        self.read_at = self.grad_at = None
         self.single = bool(preds) and isinstance(preds[0], Value)
 
     def _bind(self, params: list) -> None:

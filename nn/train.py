@@ -281,9 +281,10 @@ def fit(
                 record = _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params, optimizer,
                                     l1, l2, named_metrics, ctrl_c, history, tape)
                 if validation is not None:
-                    rows_and_replays = (X_val, tape.replay, tape.val_loss) if tape else (val_rows,)
-                    record["val_loss"], val_out = _evaluate_rows(model, rows_and_replays[0], val_targets, loss_fn,
-                                                                 params, l1, l2, *rows_and_replays[1:])
+                    val_in, val_replay, val_taped = ((X_val, tape.replay, tape.val_loss) if tape
+                                                     else (val_rows, None, None))
+                    record["val_loss"], val_out = _evaluate_rows(model, val_in, val_targets, loss_fn, params, l1, l2,
+                                                                 val_replay, val_taped)
                 for name, metric in named_metrics:
                     record[f"val_{name}"] = metric(np.asarray(val_out), y_val) if validation is not None else None
                 history.records.append(record)

@@ -126,11 +126,11 @@ def test_make_notebook_allows_root_only_for_root(user_id, allowed):
     assert len(lab) == 1 and ("--allow-root" in lab[0].split()) == allowed
 
 
-NUMPY_REPLAY = ("tape_numpy.py", "tape_numpy_adjoints.py", "tape_numpy_source.py")
+NUMPY_REPLAY = ("tape_numpy.py", "tape_numpy_adjoints.py", "tape_numpy_forms.py", "tape_numpy_source.py")
 
 
 def test_engine_core_imports_no_third_party_package():
-    # The tape's numpy replay (tape_numpy.py, its tape_numpy_adjoints.py and tape_numpy_source.py) is the
+    # The tape's numpy replay (tape_numpy.py and its tape_numpy_*.py modules) is the
     # one exception, imported only when a tape replays (the next test checks that).
     for path in (ROOT / "autograd").glob("*.py"):
         for line in path.read_text().splitlines():
