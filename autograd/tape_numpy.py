@@ -303,13 +303,18 @@ class NumpyPlan:
 
     def backward(self, state: tuple, root: int, batch: int | None, wanted: tuple | None = None, array: bool = False):
         vals, gathered = state
-        if batch is None and self.source is not False:
+        if batch is None and self.source is not False:  # one sample: the program written out as source
             source = self._backward_sources.get(wanted)
             if source is None:
                 source = self._backward_sources[wanted] = BackwardSource(self, self._program(wanted, True))
             adj = source.run(vals, gathered)
-            rows = adj[self._wanted_rows(wanted)]  # a fancy index: a copy
-            return rows if array else rows.tolist()
+        else:
+            adj = self._backward_loop(vals, gathered, root, batch, wanted)
+        rows = adj[self._wanted_rows(wanted)]  # a fancy index: a copy
+        return rows if array else rows.tolist() if batch is None else list(rows)
+
+    def _backward_loop(self, vals: np.ndarray, gathered: list, root: int, batch: int | None, wanted) -> np.ndarray:
+        """Every slot's adjoint, the program run call by call."""
         adj = np.zeros(vals.shape)
         adj[self.new[root]] = 1.0
         with np.errstate(all="ignore"):
@@ -330,8 +335,7 @@ class NumpyPlan:
                         d = np.asarray(d)
                     for block in input_blocks:  # none for an input that needs no adjoint (a constant, ...)
                         block.add(adj, d, upstream)
-        rows = adj[self._wanted_rows(wanted)]  # a fancy index: a copy
-        return rows if array else rows.tolist() if batch is None else list(rows)
+        return adj
 
     def _wanted_rows(self, wanted: tuple | None):
         """The adjoint rows of the leaves ``wanted`` (None: every leaf), made once per set of leaves."""
