@@ -122,15 +122,21 @@ def total(values: list) -> Sum:
 
 class MLP:
     """Fully connected layers from ``layers`` ([[W, B] per layer, W one row of floats per neuron]); relu on
-    all but the last. ``graph`` is 'elementary' or 'dot'. Called on one sample (a list of floats): its score."""
+    all but the last. ``graph`` is 'elementary' or 'dot'. Called on one sample (a list of floats): its score.
+
+    Its node kinds are class attributes (set below the functions that make them), so floor_tuple.py can
+    run the same model and loop on its own nodes.
+    """
 
     def __init__(self, layers: list, graph: str) -> None:
-        self.layers = [[(tuple(Leaf(w) for w in row), Leaf(b)) for row, b in zip(W, B)] for W, B in layers]
+        leaf = self.leaf
+        self.layers = [[(tuple(leaf(w) for w in row), leaf(b)) for row, b in zip(W, B)] for W, B in layers]
         self.params = [p for layer in self.layers for ws, b in layer for p in (*ws, b)]  # micrograd's order
-        self._layer = {"elementary": _elementary_layer, "dot": _dot_layer}[graph]
+        self._layer = self.graphs[graph]
 
     def __call__(self, x: list) -> Node:
-        x = [Leaf(v) for v in x]
+        leaf = self.leaf
+        x = [leaf(v) for v in x]
         last = len(self.layers) - 1
         for k, layer in enumerate(self.layers):
             x = self._layer(layer, x, k < last)
@@ -241,18 +247,24 @@ def backward(root: Node) -> None:
                 p.grad += g
 
 
+MLP.leaf = Leaf
+MLP.graphs = {"elementary": _elementary_layer, "dot": _dot_layer}
+MLP.total = staticmethod(total)
+MLP.backward = staticmethod(backward)
+
+
 def loss(model: MLP, X: list, y: list) -> Node:
     """nn_step's loss: the mean hinge loss of the scores, plus 1e-4 * the sum of squared parameters."""
     scores = [model(x) for x in X]
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-    data_loss = total(losses) * (1.0 / len(losses))
-    reg_loss = 1e-4 * total([p * p for p in model.params])
+    data_loss = model.total(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * model.total([p * p for p in model.params])
     return data_loss + reg_loss
 
 
-def run(layers: list, graph: str, X: list, y: list, steps: int) -> dict:
-    """Per-step times and losses of nn_step's hand-written loop, on the floor's nodes."""
-    model = MLP(layers, graph)
+def run(layers: list, graph: str, X: list, y: list, steps: int, mlp: type = MLP) -> dict:
+    """Per-step times and losses of nn_step's hand-written loop, on the floor's nodes (``mlp``'s)."""
+    model = mlp(layers, graph)
     params = model.params
     times, values = [], []
     for k in range(steps):
@@ -260,7 +272,7 @@ def run(layers: list, graph: str, X: list, y: list, steps: int) -> dict:
         total_loss = loss(model, X, y)
         for p in params:
             p.grad = 0.0
-        backward(total_loss)
+        model.backward(total_loss)
         learning_rate = 1.0 - 0.9 * min(k, 100) / 100
         for p in params:
             p.data -= learning_rate * p.grad

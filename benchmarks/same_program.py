@@ -9,6 +9,9 @@ eager (this repo), micrograd 0.1.0, PyTorch on 0-d float64 tensors with one thre
 first call, tracing and compiling, apart from its per-call time, which passing 2,001 arguments
 dominates).
 Each peer runs in its own venv (peers.py); one that cannot be made is left out with one line.
+Beside them run nn_step.py's two sorted floors (toys, not engines) on the same program text:
+micrograd's time over theirs bounds what a pure-Python engine can reach here, with a parent per
+slot (floor_mlp.py) and with a node's parents in one tuple (floor_tuple.py, issue 10's node).
 
 Every engine is set up once in its own process and checks its value and gradients against
 chainrule's (to 1e-9) before any timing; then the engines take turns, round by round, each
@@ -200,6 +203,36 @@ def measure(seconds):
             "jax.jit": _time(lambda: jax.block_until_ready(jitted(*args)), seconds)}
 '''
 
+# The two sorted floors of nn_step.py (toys, not engines: floor_mlp.py, a parent per slot; floor_tuple.py,
+# a node's parents in one tuple, issue 10's node) run the same text: their nodes have the chain's ops.
+FLOORS = _TIMER + PROGRAM + '''
+import sys
+
+def setup(job):
+    global runs
+    sys.path[:0] = [job["here"]]
+    import floor_mlp, floor_tuple
+    runs, out = {}, {}
+    for name, floor in (("sorted floor", floor_mlp), ("tuple floor", floor_tuple)):
+        leaves = [floor.Leaf(v) for v in [job["x"], *job["a"], *job["b"]]]
+        n = len(job["a"])
+        def one(floor=floor, leaves=leaves, n=n):
+            root = chain(leaves[0], leaves[1:n + 1], leaves[n + 1:], lambda v: v.relu())
+            floor.backward(root)
+            return root
+        def reset(leaves=leaves):
+            for v in leaves:
+                v.grad = 0.0
+        root = one()
+        out[name] = {"value": root.data, "grads": [v.grad for v in leaves]}
+        reset()
+        runs[name] = (one, reset)
+    return {"engines": out, "version": "benchmarks/"}
+
+def measure(seconds):
+    return {name: _time(one, seconds, reset) for name, (one, reset) in runs.items()}
+'''
+
 PEER_SCRIPTS = {"micrograd": MICROGRAD, "torch": TORCH, "jax": JAX}
 
 
@@ -222,7 +255,8 @@ def main() -> None:
 
     x, a, b = leaf_values(args.steps, args.seed)
     job = {"x": x, "a": a, "b": b, "root": str(ROOT), "here": str(HERE)}
-    workers = {"chainrule": peers.Worker(sys.executable, CHAINRULE, job)}
+    workers = {"chainrule": peers.Worker(sys.executable, CHAINRULE, job),
+               "floors": peers.Worker(sys.executable, FLOORS, job)}
     left_out = [p for p in args.without.split(",") if p]
     for name, script in PEER_SCRIPTS.items():
         python = None if name in left_out else peers.python(name, getattr(args, f"{name}_python"))
@@ -258,7 +292,9 @@ def main() -> None:
     print("| engine | version | gradients timed | median per gradient | chainrule is faster by |")
     print("|---|---|---:|---:|---:|")
     verdicts = []
-    for worker in workers.values():
+    for name, worker in workers.items():
+        if name == "floors":
+            continue
         for engine in worker.setup["engines"]:
             median = statistics.median(times[engine])
             ratio = median / ours
@@ -272,6 +308,14 @@ def main() -> None:
     missing = [p for p in ("micrograd", "torch") if p not in workers]
     print(f"\nTarget (issue 10): chainrule eager >= {TARGET:g}x faster than micrograd and PyTorch: "
           + "; ".join(verdicts) + (f"; not measured: {', '.join(missing)}" if missing else ""))
+    print("\nThe sorted floors (nn_step.py's toys, not engines) on the same program:")
+    for engine, what, who in (("sorted floor", "a parent per slot (floor_mlp.py)", "engine"),
+                              ("tuple floor", "a node's parents in one tuple (floor_tuple.py, issue 10's node)",
+                               "engine keeping that node")):
+        median = statistics.median(times[engine])
+        bound = (f"; micrograd / floor {statistics.median(times['micrograd']) / median:.1f}x, the most a pure-Python "
+                 f"{who} can reach" if "micrograd" in times else "")
+        print(f"- {what}: {_ms(median)}, chainrule / floor {ours / median:.2f}x{bound}")
 
 
 def _ms(seconds: float) -> str:
