@@ -22,7 +22,9 @@ class CtrlC:
         # Signal handlers can only be set from the main thread; elsewhere Ctrl-C raises
         # KeyboardInterrupt as usual, which fit also catches.
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.getsignal(signal.SIGINT)
+            # _signal's own getsignal: its SIG_IGN and SIG_DFL are the objects _signal.signal takes back
+            # (signal.getsignal's enum members are refused by it, as under nohup or `cmd &`)
+            self._previous = _signal.getsignal(signal.SIGINT)
             signal.signal(signal.SIGINT, self._handle)
             self._installed = True
         return self
@@ -41,7 +43,7 @@ class CtrlC:
         """The previous handler back, once (also after a KeyboardInterrupt that cut __exit__ short)."""
         if self._installed:
             self._installed = False
-            _signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.SIG_DFL)
+            _signal.signal(signal.SIGINT, self._previous if self._previous is not None else _signal.SIG_DFL)
 
     def __exit__(self, *exc) -> bool:
         self.restore()

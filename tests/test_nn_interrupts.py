@@ -73,3 +73,21 @@ def test_restore_puts_the_previous_handler_back_once_even_without_exit():
     ctrl_c.restore()  # a second time: nothing (it does not put its saved handler back again)
     assert signal.getsignal(signal.SIGINT) == signal.default_int_handler
     signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.parametrize("handler", [signal.SIG_IGN, signal.SIG_DFL], ids=["ignored", "default"])
+def test_fit_runs_and_puts_back_an_ignored_or_default_ctrl_c(handler):
+    """As under `nohup` or `cmd &` in a script, where SIGINT starts ignored: fit must neither fail nor change it."""
+    import nn
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        model = nn.MLP(2, [3, 1], seed=0)
+        history = nn.fit(model, ([[0.0, 1.0], [1.0, 0.0]], [1.0, -1.0]), loss="mse", epochs=2, progress=False)
+        assert len(history["train_loss"]) == 2
+        assert signal.getsignal(signal.SIGINT) == handler
+        with CtrlC():
+            pass
+        assert signal.getsignal(signal.SIGINT) == handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
