@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 
 _new = object.__new__
+NODE = "each parent in a slot of its own"  # what this floor's node keeps (the benchmarks' tables say it)
 
 
 class Node:
@@ -118,29 +119,6 @@ def total(values: list) -> Sum:
     out.grad = 0.0
     out._xs = values
     return out
-
-
-class MLP:
-    """Fully connected layers from ``layers`` ([[W, B] per layer, W one row of floats per neuron]); relu on
-    all but the last. ``graph`` is 'elementary' or 'dot'. Called on one sample (a list of floats): its score.
-
-    Its node kinds are class attributes (set below the functions that make them), so floor_tuple.py can
-    run the same model and loop on its own nodes.
-    """
-
-    def __init__(self, layers: list, graph: str) -> None:
-        leaf = self.leaf
-        self.layers = [[(tuple(leaf(w) for w in row), leaf(b)) for row, b in zip(W, B)] for W, B in layers]
-        self.params = [p for layer in self.layers for ws, b in layer for p in (*ws, b)]  # micrograd's order
-        self._layer = self.graphs[graph]
-
-    def __call__(self, x: list) -> Node:
-        leaf = self.leaf
-        x = [leaf(v) for v in x]
-        last = len(self.layers) - 1
-        for k, layer in enumerate(self.layers):
-            x = self._layer(layer, x, k < last)
-        return x[0]
 
 
 def _relu(z: Node) -> Node:
@@ -247,10 +225,31 @@ def backward(root: Node) -> None:
                 p.grad += g
 
 
-MLP.leaf = Leaf
-MLP.graphs = {"elementary": _elementary_layer, "dot": _dot_layer}
-MLP.total = staticmethod(total)
-MLP.backward = staticmethod(backward)
+class MLP:
+    """Fully connected layers from ``layers`` ([[W, B] per layer, W one row of floats per neuron]); relu on
+    all but the last. ``graph`` is 'elementary' or 'dot'. Called on one sample (a list of floats): its score.
+
+    Its node kinds are class attributes, so floor_tuple.py can run the same model and loop on its own nodes.
+    """
+
+    leaf = Leaf
+    graphs = {"elementary": _elementary_layer, "dot": _dot_layer}
+    total = staticmethod(total)
+    backward = staticmethod(backward)
+
+    def __init__(self, layers: list, graph: str) -> None:
+        leaf = self.leaf
+        self.layers = [[(tuple(leaf(w) for w in row), leaf(b)) for row, b in zip(W, B)] for W, B in layers]
+        self.params = [p for layer in self.layers for ws, b in layer for p in (*ws, b)]  # micrograd's order
+        self._layer = self.graphs[graph]
+
+    def __call__(self, x: list) -> Node:
+        leaf = self.leaf
+        x = [leaf(v) for v in x]
+        last = len(self.layers) - 1
+        for k, layer in enumerate(self.layers):
+            x = self._layer(layer, x, k < last)
+        return x[0]
 
 
 def loss(model: MLP, X: list, y: list) -> Node:

@@ -47,6 +47,7 @@ import autograd  # noqa: E402  (the project root is put on the path first)
 import nn  # noqa: E402
 
 TARGETS = {"elementary": 10.0, "dot": 40.0}  # issue 10: the hand-written loop's speed-up over micrograd
+FLOORS = {"sorted floor": floor_mlp, "tuple floor": floor_tuple}  # the toys bounding an engine with each node
 SAME_LOSS = 1e-12  # the sorted floor's losses against chainrule's on the same graph, relative
 
 # Runs in micrograd's interpreter: the demo's loss() and update loop, timed per step.
@@ -190,10 +191,9 @@ def main() -> None:
             args.steps, lambda steps, graph=graph: run_hand_written(graph, X, y, steps))
         variants[f"chainrule {graph}: nn.fit, one epoch, eager"] = (
             args.steps, lambda steps, graph=graph: run_fit(graph, X, y, steps))
-        variants[f"sorted floor {graph}: hand-written loop"] = (
-            args.steps, lambda steps, graph=graph: floor_mlp.run(layers, graph, X, y, steps))
-        variants[f"tuple floor {graph}: hand-written loop"] = (
-            args.steps, lambda steps, graph=graph: floor_tuple.run(layers, graph, X, y, steps))
+        for kind, floor in FLOORS.items():
+            variants[f"{kind} {graph}: hand-written loop"] = (
+                args.steps, lambda steps, graph=graph, floor=floor: floor.run(layers, graph, X, y, steps))
     python = peers.python("micrograd", args.micrograd_python)
     if python is not None:
         variants["micrograd 0.1.0"] = (args.micrograd_steps, lambda steps, python=python: peers.run(
@@ -243,19 +243,16 @@ def main() -> None:
           "chainrule dot's hand-written loop")
 
 
-FLOORS = {"sorted floor": "floor_mlp.py: a parent per slot", "tuple floor": "floor_tuple.py: parents in a tuple"}
-
-
 def floor_report(medians: dict, results: dict, micrograd: float | None) -> str:
     """chainrule's hand-written loop beside the sorted floors per graph (markdown), their losses, and the bounds."""
-    lines = ["The sorted floors (toys, not engines) on the same graphs, same loop: floor_mlp.py keeps each parent in a "
-             "slot of its own, floor_tuple.py keeps a node's parents in one tuple (issue 10's node)\n",
+    kept = ", ".join(f"{floor.__name__}.py's node keeps {floor.NODE}" for floor in FLOORS.values())
+    lines = [f"The sorted floors (toys, not engines) on the same graphs, same loop: {kept}\n",
              "| graph | floor | its step | micrograd / floor | chainrule / floor | losses, max relative difference |",
              "|---|---|---:|---:|---:|---:|"]
     bounds, agree = {}, True
     for graph in ("dot", "elementary"):
         ours = f"chainrule {graph}: hand-written loop"
-        for kind, what in FLOORS.items():
+        for kind, module in FLOORS.items():
             floor = f"{kind} {graph}: hand-written loop"
             shared = min(len(results[ours]["losses"]), len(results[floor]["losses"]))
             gap = max(abs(a - b) / abs(a) for a, b in zip(results[ours]["losses"][:shared],
@@ -263,7 +260,7 @@ def floor_report(medians: dict, results: dict, micrograd: float | None) -> str:
             agree = agree and gap <= SAME_LOSS
             over = f"{micrograd / medians[floor]:.1f}x" if micrograd else "-"
             flag = "" if gap <= SAME_LOSS else " DIFFERS"
-            lines.append(f"| {graph} | {what} | {medians[floor] * 1e3:.1f} ms | {over} "
+            lines.append(f"| {graph} | {module.__name__}.py | {medians[floor] * 1e3:.1f} ms | {over} "
                          f"| {medians[ours] / medians[floor]:.2f}x | {gap:.1e}{flag} |")
             if micrograd:
                 bounds[kind, graph] = micrograd / medians[floor]
@@ -272,10 +269,11 @@ def floor_report(medians: dict, results: dict, micrograd: float | None) -> str:
         lines.append(f"A floor's losses differ from chainrule's by more than {SAME_LOSS:g} (relative): "
                      "it does not build the same graphs, so it bounds nothing")
     elif bounds:
-        for kind, what in (("sorted floor", "doing no more than the sorted floor"),
-                           ("tuple floor", "keeping a node's parents in one tuple")):
-            lines.append(f"Bound: a pure-Python engine {what} reaches {bounds[kind, 'dot']:.1f}x micrograd (dot) and "
-                         f"{bounds[kind, 'elementary']:.1f}x (elementary)")
+        for kind, module in FLOORS.items():
+            lines.append(f"Bound: a pure-Python engine doing no more than {module.__name__}.py (its node keeps "
+                         f"{module.NODE}) reaches at most "
+                         f"{bounds[kind, 'dot']:.1f}x micrograd (dot) and {bounds[kind, 'elementary']:.1f}x "
+                         "(elementary)")
         lines.append(f"Issue 10 asks {TARGETS['dot']:g}x and {TARGETS['elementary']:g}x")
     else:
         lines.append("Bound: not measured, micrograd is missing")

@@ -32,6 +32,8 @@ import statistics
 import sys
 from pathlib import Path
 
+import floor_mlp
+import floor_tuple
 import peers
 
 HERE = Path(__file__).resolve().parent
@@ -203,17 +205,19 @@ def measure(seconds):
             "jax.jit": _time(lambda: jax.block_until_ready(jitted(*args)), seconds)}
 '''
 
-# The two sorted floors of nn_step.py (toys, not engines: floor_mlp.py, a parent per slot; floor_tuple.py,
-# a node's parents in one tuple, issue 10's node) run the same text: their nodes have the chain's ops.
-FLOORS = _TIMER + PROGRAM + '''
+# nn_step.py's two sorted floors (toys, not engines; each module's NODE says what its node keeps) run the
+# same text: their nodes have the chain's ops.
+FLOORS = (floor_mlp, floor_tuple)
+FLOOR_SCRIPT = _TIMER + PROGRAM + '''
 import sys
 
 def setup(job):
     global runs
     sys.path[:0] = [job["here"]]
-    import floor_mlp, floor_tuple
+    import importlib
     runs, out = {}, {}
-    for name, floor in (("sorted floor", floor_mlp), ("tuple floor", floor_tuple)):
+    for name in job["floors"]:
+        floor = importlib.import_module(name)
         leaves = [floor.Leaf(v) for v in [job["x"], *job["a"], *job["b"]]]
         n = len(job["a"])
         def one(floor=floor, leaves=leaves, n=n):
@@ -254,9 +258,9 @@ def main() -> None:
     args = parser.parse_args()
 
     x, a, b = leaf_values(args.steps, args.seed)
-    job = {"x": x, "a": a, "b": b, "root": str(ROOT), "here": str(HERE)}
+    job = {"x": x, "a": a, "b": b, "root": str(ROOT), "here": str(HERE), "floors": [f.__name__ for f in FLOORS]}
     workers = {"chainrule": peers.Worker(sys.executable, CHAINRULE, job),
-               "floors": peers.Worker(sys.executable, FLOORS, job)}
+               "floors": peers.Worker(sys.executable, FLOOR_SCRIPT, job)}
     left_out = [p for p in args.without.split(",") if p]
     for name, script in PEER_SCRIPTS.items():
         python = None if name in left_out else peers.python(name, getattr(args, f"{name}_python"))
@@ -309,13 +313,12 @@ def main() -> None:
     print(f"\nTarget (issue 10): chainrule eager >= {TARGET:g}x faster than micrograd and PyTorch: "
           + "; ".join(verdicts) + (f"; not measured: {', '.join(missing)}" if missing else ""))
     print("\nThe sorted floors (nn_step.py's toys, not engines) on the same program:")
-    for engine, what, who in (("sorted floor", "a parent per slot (floor_mlp.py)", "engine"),
-                              ("tuple floor", "a node's parents in one tuple (floor_tuple.py, issue 10's node)",
-                               "engine keeping that node")):
-        median = statistics.median(times[engine])
+    for floor in FLOORS:
+        median = statistics.median(times[floor.__name__])
         bound = (f"; micrograd / floor {statistics.median(times['micrograd']) / median:.1f}x, the most a pure-Python "
-                 f"{who} can reach" if "micrograd" in times else "")
-        print(f"- {what}: {_ms(median)}, chainrule / floor {ours / median:.2f}x{bound}")
+                 "engine doing no more than it can reach" if "micrograd" in times else "")
+        print(f"- {floor.__name__}.py, whose node keeps {floor.NODE}: {_ms(median)}, chainrule / floor "
+              f"{ours / median:.2f}x{bound}")
 
 
 def _ms(seconds: float) -> str:
