@@ -112,6 +112,28 @@ def test_a_model_says_which_leaves_are_parameters_and_names_the_unlabelled():
         to_dot(out, model=3)
 
 
+def test_params_say_which_leaves_of_a_hand_built_graph_are_parameters():
+    w1, w2, b = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(6.88, label="b")
+    x1, k = Value(2.0, label="x1"), Value(0.5)  # k has no label
+
+    def fills(dot):  # the first field of each record (the name, else "data ...") -> its fill
+        return {label.split(" | ")[0].strip("{ "): fill for fill, label in records(dot).values()}
+
+    out = (x1 * w1 + x1 * w2 + b) * k
+    guessed = fills(to_dot(out))  # without params, only a label as nn gives one ('b') makes a parameter
+    assert guessed["b"] == KINDS["parameter"][0] and guessed["w1"] == guessed["data 0.5"] == KINDS["input"][0]
+    for params, k_name in (([w1, w2, k], "data 0.5"), ((w1, w2, k), "data 0.5"), ({"w1": w1, "w2": w2, "k": k}, "k")):
+        given = fills(to_dot(out, params=params))  # a dict names an unlabelled parameter; a list leaves it unnamed
+        assert given["w1"] == given["w2"] == given[k_name] == KINDS["parameter"][0]
+        assert given["x1"] == given["b"] == KINDS["input"][0]  # given params, nothing is guessed from labels
+    with pytest.raises(ValueError, match="to_dot: give model or params, not both"):
+        to_dot(out, model=nn.Neuron(1), params=[w1])
+    with pytest.raises(TypeError, match=r"to_dot: params must be a list of Values or a dict name -> Value, got str"):
+        to_dot(out, params="w1")
+    with pytest.raises(TypeError, match=r"to_dot: params must give Values, got 'w1': 3.0"):
+        to_dot(out, params={"w1": 3.0})
+
+
 def test_colour_by_gradient():
     loss = karpathy()
     loss.backward()

@@ -12,7 +12,7 @@ from PIL import Image
 from test_viz_render import BOTH
 from test_viz_stubs import check_image, neuron
 
-from autograd import Value
+from autograd import Value, topological_order
 from viz import render_bytes, step_through
 from viz.cli import main
 from viz.style import HIGHLIGHT_FILL, RECEIVER_FILL
@@ -51,6 +51,21 @@ def test_neuron_frames_fill_in_gradients_in_backward_order():
     assert "backward, step 3 of 5" in player.dot(3)
     # the layout stays still: '?' is padded to the width of the final number (2 spaces per missing digit)
     assert "grad ?" + "\\ " * 6 in player.dot(0)  # '-1.5' is 3 characters wider than '?'
+
+
+def test_params_colour_the_parameters_in_every_frame():
+    from viz.style import KINDS
+
+    o = neuron()
+    leaves = {node.label: node for node in topological_order(o) if node.is_leaf()}
+    player = step_through(o, params=[leaves["w1"], leaves["w2"], leaves["b"]])
+    for k in (0, 3):  # the frames before anything reaches them, and after
+        untouched = grad_fields(player.dot(k))
+        assert untouched["w1"][0] == untouched["w2"][0] == KINDS["parameter"][0]
+        assert untouched["x1"][0] == untouched["x2"][0] == KINDS["input"][0]
+        assert "backward, step " + str(k) in player.dot(k)  # each frame keeps its own title
+    with pytest.raises(ValueError, match="step_through: give model or params, not both"):
+        step_through(o, model=object(), params=[])
 
 
 @pytest.mark.parametrize("name", BOTH)

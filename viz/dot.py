@@ -38,6 +38,7 @@ class Options:
     title: str | None = None
     model: object = None
     what: str = "to_dot"
+    params: object = None
 
     def __post_init__(self) -> None:
         w = self.what
@@ -51,25 +52,46 @@ class Options:
             raise ValueError(f"{w}: max_nodes must be a positive int, got {self.max_nodes!r}")
         if self.title is not None and not isinstance(self.title, str):
             raise TypeError(f"{w}: title must be a str or None, got {type(self.title).__name__} {self.title!r}")
-        self.parameters = None if self.model is None else _parameter_names(self.model, w)
+        self.parameters = _parameter_names(self.model, self.params, w)
+
+    def is_parameter(self, node: Value) -> bool:
+        """Whether a leaf is drawn as a parameter: the model's or params', else one labelled as nn labels them."""
+        return node in self.parameters if self.parameters is not None else is_parameter(node)
 
     def parameter_name(self, node: Value) -> str | None:
-        """The node's name if it is a parameter (the model's name for it, or its label), else None."""
+        """A parameter's name (the model's name for it, or its label); None for any other node, or no name."""
         if self.parameters is not None:
             return self.parameters.get(node)
         return node.label if is_parameter(node) else None
 
 
-def _parameter_names(model: object, what: str) -> dict:
-    """node -> name for every parameter of ``model`` (an nn Module, or anything with named_parameters())."""
-    named = getattr(model, "named_parameters", None)
-    if not callable(named):
-        raise TypeError(f"{what}: model must be an nn Module (or have named_parameters()), "
-                        f"got {type(model).__name__} {model!r:.80}")
+def _parameter_names(model: object, params: object, what: str) -> dict | None:
+    """node -> name (or None) for every leaf to draw as a parameter; None when neither model nor params is given.
+
+    ``model``: an nn Module, or anything with named_parameters(). ``params``: the parameters
+    themselves, a list of Values (named by their labels) or a dict name -> Value.
+    """
+    if model is not None and params is not None:
+        raise ValueError(f"{what}: give model or params, not both (model=m draws m's parameters)")
+    if model is not None:
+        named = getattr(model, "named_parameters", None)
+        if not callable(named):
+            raise TypeError(f"{what}: model must be an nn Module (or have named_parameters()), "
+                            f"got {type(model).__name__} {model!r:.80}")
+        pairs, given = named(), "model.named_parameters()"
+    elif isinstance(params, dict):
+        pairs, given = params.items(), "params"
+    elif isinstance(params, (list, tuple)):
+        pairs, given = [(None, p) for p in params], "params"
+    elif params is None:
+        return None
+    else:
+        raise TypeError(f"{what}: params must be a list of Values or a dict name -> Value, "
+                        f"got {type(params).__name__} {params!r:.80}")
     names = {}
-    for name, p in named():
+    for name, p in pairs:
         if not isinstance(p, Value):
-            raise TypeError(f"{what}: model.named_parameters() must give (name, Value) pairs, got {name!r}: {p!r:.80}")
+            raise TypeError(f"{what}: {given} must give Values, got {name!r}: {p!r:.80}")
         names.setdefault(p, name)
     return names
 
@@ -97,13 +119,17 @@ def to_dot(
     max_nodes: int = 300,
     title: str | None = None,
     model: object = None,
+    params: object = None,
 ) -> str:
     """DOT source of the graph behind ``root`` (a Value or a list of Values); needs no renderer.
 
     ``model`` (an nn Module): its ``named_parameters()`` say which leaves are parameters, and name
-    those without a label; without it, the leaves labelled as nn labels weights and biases are.
+    those without a label. ``params`` says it for a graph built by hand: a list of Values
+    (``[w1, w2, b]``) or a dict name -> Value. Without either, the leaves labelled as nn labels
+    weights and biases are.
     """
-    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, model, "to_dot")
+    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, model, "to_dot",
+                   params)
     return source(body_of(root, opts))
 
 
@@ -251,7 +277,7 @@ class _Emitter:
         if node in self.roots:
             return "output"
         if node.is_leaf():
-            return "input" if self.opts.parameter_name(node) is None else "parameter"
+            return "parameter" if self.opts.is_parameter(node) else "input"
         return "computed"
 
     def _value_line(self, node) -> str:

@@ -82,11 +82,15 @@ def draw_graph(
     max_nodes: int = 300,
     title: str | None = None,
     model: object = None,
+    params: object = None,
 ) -> Drawing:
     """The graph behind ``root`` (a Value or list of Values) as a graphviz.Digraph: records, op nodes, legend.
 
     ``model`` (an nn Module): its ``named_parameters()`` say which leaves are parameters (drawn in
-    the parameter colour, named by the model when unlabelled); without it, nn's labels do.
+    the parameter colour, named by the model when unlabelled). ``params``, for a graph built by
+    hand: the parameters themselves, a list of Values or a dict name -> Value. Without either,
+    nn's labels do.
     """
-    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, model, "draw_graph")
+    opts = Options(rankdir, show_data, show_grad, color_by, group, collapse, max_nodes, title, model, "draw_graph",
+                   params)
     return Drawing("chainrule", body=body_of(root, opts), format="svg")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from autograd import Value
@@ -21,10 +22,11 @@ class StepThrough:
     """The frames of one backward pass: frame 0 seeds the output with 1, frame k shows chain-rule step k."""
 
     def __init__(self, root: Value, rankdir: str = "LR", max_nodes: int = 100, renderer: str | None = None,
-                 model: object = None) -> None:
+                 model: object = None, params: object = None) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"step_through: root must be an autograd.Value, got {type(root).__name__} {root!r:.80}")
-        self.opts = Options(rankdir=rankdir, group=None, max_nodes=max_nodes, model=model, what="step_through")
+        self.opts = Options(rankdir=rankdir, group=None, max_nodes=max_nodes, model=model, params=params,
+                            what="step_through")
         self.root, self.renderer = root, renderer
         self.data = GraphData.collect([root])
         if len(self.data.nodes) > max_nodes:
@@ -76,8 +78,7 @@ class StepThrough:
                 edges.add((c.parent, step.node))
             roles[step.node] = "current"
         frame = Frame(self._grads[k], self.widths, roles, edges, self.caption(k) if caption else None)
-        opts = Options(self.opts.rankdir, group=None, max_nodes=self.opts.max_nodes,
-                       title=f"backward, step {k} of {len(self.steps)}", model=self.opts.model, what="step_through")
+        opts = replace(self.opts, title=f"backward, step {k} of {len(self.steps)}")
         return source(statements(self.data, opts, frame))
 
     def frame(self, k: int) -> Drawing:
@@ -161,7 +162,7 @@ def statements_of(dot_source: str) -> list[str]:
 
 
 def step_through(root: Value, rankdir: str = "LR", max_nodes: int = 100, renderer: str | None = None,
-                 model: object = None) -> StepThrough:
+                 model: object = None, params: object = None) -> StepThrough:
     """Backward of ``root`` frame by frame: a Jupyter player (prev/next, slider, arrow keys), savable as PNG/SVG
-    files, a GIF or one HTML page. ``model``, as for draw_graph, says which leaves are parameters."""
-    return StepThrough(root, rankdir=rankdir, max_nodes=max_nodes, renderer=renderer, model=model)
+    files, a GIF or one HTML page. ``model`` or ``params``, as for draw_graph, say which leaves are parameters."""
+    return StepThrough(root, rankdir=rankdir, max_nodes=max_nodes, renderer=renderer, model=model, params=params)

@@ -27,16 +27,16 @@ def cmd_graph(args: argparse.Namespace) -> int:
     writable_path(out_path, "file")
     steps_dir = writable_path(Path(args.steps), "folder") if args.steps else None
 
-    roles = _Parameters(leaves, args.params)  # drawn as parameters: the named ones, and no guessing from labels
+    params = _parameters(leaves, args.params)  # drawn as parameters: the named ones, and no guessing from labels
     out = expression(*leaves)  # a formula without variables gives a one-node graph
     out.label = out.label or "out"
-    player = step_through(out, model=roles) if steps_dir else None  # frames start from the graph before backward
+    player = step_through(out, params=params) if steps_dir else None  # frames start from the graph before backward
     out.backward()
     print(f"{args.expression} = {out.data:.6g}")
     width = max(len(leaf.label) for leaf in leaves) if leaves else 0
     for leaf in leaves:
         print(f"  d/d{leaf.label:<{width}} = {leaf.grad:.6g}")
-    drawing = draw_graph(out, rankdir=args.rankdir, title=args.expression, model=roles)
+    drawing = draw_graph(out, rankdir=args.rankdir, title=args.expression, params=params)
     with writing(out_path):
         drawing.save(out_path, fmt)
     print(f"graph: {out_path}")
@@ -49,20 +49,15 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Parameters:
-    """The variables given with --params, as a model's named_parameters() so the drawings colour them."""
-
-    def __init__(self, leaves: list, names: str | None) -> None:
-        wanted = [n.strip() for n in names.split(",")] if names else []
-        known = {leaf.label: leaf for leaf in leaves}
-        unknown = [n for n in wanted if n not in known]
-        if unknown:
-            raise UsageError(f"--params names {', '.join(unknown)}, which the expression does not use "
-                             f"(its variables: {', '.join(known) or 'none'})")
-        self._named = [(n, known[n]) for n in wanted]
-
-    def named_parameters(self) -> list:
-        return list(self._named)
+def _parameters(leaves: list, names: str | None) -> dict:
+    """The variables given with --params, by name: the leaves the drawings colour as parameters."""
+    wanted = [n.strip() for n in names.split(",")] if names else []
+    known = {leaf.label: leaf for leaf in leaves}
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise UsageError(f"--params names {', '.join(unknown)}, which the expression does not use "
+                         f"(its variables: {', '.join(known) or 'none'})")
+    return {n: known[n] for n in wanted}
 
 
 def add_graph_parser(sub: argparse._SubParsersAction, example: str) -> None:
