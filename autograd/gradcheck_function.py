@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable, Sequence
 
 from .engine import backprop, topological_order
+from .functions import _signature_takes
 from .gradcheck_report import KINK, CheckReport, CheckRow, verdict
 from .ops import DomainError, numbers_of
 from .value import Value, as_number
@@ -58,6 +59,9 @@ def gradcheck(
         inputs = [inputs]
     points = [as_number(x.data if isinstance(x, Value) else x, f"gradcheck: inputs[{i}]")
               for i, x in enumerate(inputs)]
+    if not _signature_takes(f, len(points)):
+        raise TypeError(f"gradcheck: f{inspect.signature(f)} cannot take the {len(points)} input(s) given; "
+                        "give one input per parameter of f")
     if not (isinstance(eps, float) and eps > 0.0):
         raise ValueError(f"gradcheck: eps must be a positive float, got {eps!r}")
     names = _names(f, inputs)

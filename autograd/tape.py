@@ -237,8 +237,11 @@ class Tape:
         return wengert_list(self)
 
     def __repr__(self) -> str:
-        return (f"<Tape: {len(self.nodes) - len(self.leaves)} ops over {len(self.leaves)} leaves, "
-                f"{self.calls} numpy calls per replay, {len(self.guards)} guards>")
+        from .tape_text import counted
+
+        return (f"<Tape: {counted(len(self.nodes) - len(self.leaves), 'op')} over "
+                f"{counted(len(self.leaves), 'leaf', 'leaves')}, {counted(self.calls, 'numpy call')} per replay, "
+                f"{counted(len(self.guards), 'guard')}>")
 
     def _repr_html_(self) -> str:
         import html

@@ -11,6 +11,11 @@ _SHOWN = 40  # lines kept at each end of a long section
 _ATOM = re.compile(r"-?[\w.\[\],]+")  # a name or a number: no parentheses needed around it
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 op', '2 ops', '1 leaf', '3 leaves': a count and its noun, singular or plural."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def node_name(tape, i: int) -> str:
     """Node i's name: its label when no other node of the tape has the same one, else t<i>."""
     names = tape.__dict__.get("_names")
@@ -83,7 +88,7 @@ def wengert_list(tape) -> str:
     for i in reversed(inner):
         if i < tape.graph_size:
             backward.extend(_adjoint_lines(tape, i))
-    text = [f"# tape: {len(inner)} ops over {len(tape.leaves)} leaves: {_shortened([leaves])[0]:.300}",
+    text = [f"# tape: {counted(len(inner), 'op')} over {counted(len(tape.leaves), 'leaf', 'leaves')}: {_shortened([leaves])[0]:.300}",
             "# forward", *_shortened(forward), "# backward (reverse mode: adjoints d<name> = d" + root + "/d<name>)",
             *_shortened(backward)]
     if tape.guards:

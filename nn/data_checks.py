@@ -26,8 +26,12 @@ def check_inputs(X, nin: int | None, who: str) -> np.ndarray:
     return X
 
 
-def check_dataset(data, nin: int | None, who: str) -> tuple[np.ndarray, np.ndarray]:
-    """(X, y) with X of shape (n, nin) and n finite targets y (numbers, or rows for several outputs)."""
+def check_dataset(data, nin: int | None, who: str, one_output: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) with X of shape (n, nin) and n finite targets y (numbers, or rows for several outputs).
+
+    With ``one_output`` (the model gives one number per sample) a column y of shape (n, 1) is
+    read as its n numbers, as a 1-D X is read as a column for a model of one input.
+    """
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError(f"{who} must be a pair (X, y), got {type(data).__name__}")
     X = check_inputs(data[0], nin, who)
@@ -37,6 +41,8 @@ def check_dataset(data, nin: int | None, who: str) -> tuple[np.ndarray, np.ndarr
         raise TypeError(f"{who}: y must be numbers ({exc})") from None
     if y.ndim == 0 or y.dtype.kind not in "iuf":
         raise TypeError(f"{who}: y must be an array of numbers, one per sample, got {data[1]!r:.80}")
+    if one_output and y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
     if len(y) != len(X):
         raise ValueError(f"{who}: X has {len(X)} samples but y has {len(y)}")
     if y.dtype.kind == "f" and not np.all(np.isfinite(y)):

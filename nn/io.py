@@ -120,13 +120,22 @@ def write_model(path, module: str, config: dict, parameters: dict[str, float]) -
         "sha256": _checksum(module, config, parameters),
     }
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+    if not path or path.endswith(("/", os.sep)) or os.path.isdir(path):
+        what = "the path is empty" if not path else (
+            f"{path!r} {'is' if os.path.isdir(path) else 'names'} a directory, not a model file")
+        raise ValueError(f"save: {what}; give a file path such as {os.path.join(path, 'model.json')!r}")
     folder, base = os.path.split(os.path.abspath(path))
     _remove_stale_temporaries(folder, base)  # before writing: the space they hold may be what this save needs
     tmp = os.path.join(folder, f"{_temporary_prefix(base)}{os.getpid()}-{secrets.token_hex(8)}")
     mode = _existing_mode(path)
     # A new file gets 0o666 less the umask (0o644 under the usual 022), as open() gives; O_EXCL
     # never writes through a file someone else made.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:  # named by the user's path, not the temporary's
+        reason = (exc.strerror if os.path.isdir(folder) else
+                  f"its folder {folder!r} {'is not a directory' if os.path.exists(folder) else 'does not exist'}")
+        raise type(exc)(exc.errno, f"save: cannot write {path!r}: {reason}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             if mode is not None and hasattr(os, "fchmod"):

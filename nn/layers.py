@@ -350,3 +350,8 @@ class MLP(Module):
         for k, layer in enumerate(self.layers):
             lines.append(f"  layers.{k}: {layer!r}")
         return "\n".join(lines)
+
+
+def gives_one_output(model: object) -> bool:
+    """Whether the model gives one Value per sample (a Neuron; an MLP ending in one neuron), not a list."""
+    return isinstance(model, Neuron) or (isinstance(model, MLP) and model.nouts[-1] == 1)

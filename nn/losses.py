@@ -278,7 +278,8 @@ def _class_targets(y: np.ndarray, nout: int, who: str) -> np.ndarray:
 def _rows(y: np.ndarray, nout: int, who: str) -> np.ndarray:
     y = y.astype(float).reshape(len(y), -1)
     if y.shape[1] != nout:
-        raise ValueError(f"{who}: the model has {nout} outputs but each target has {y.shape[1]} values")
+        values = "1 value" if y.shape[1] == 1 else f"{y.shape[1]} values"
+        raise ValueError(f"{who}: the model has {nout} outputs but each target has {values}")
     return y
 
 

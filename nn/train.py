@@ -25,6 +25,7 @@ from ._interrupts import CtrlC
 from .data_checks import check_dataset, check_inputs
 from .datasets import split_sizes, train_val_split
 from .history import EarlyStopping, History
+from .layers import gives_one_output
 from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
@@ -225,7 +226,8 @@ def fit(
         raise TypeError(f"fit: model must be an nn Module (Neuron, Layer, MLP, ...), got {type(model).__name__}")
     use_tape = _use_tape(compile, model, loss, "fit")
     nin = getattr(model, "nin", None)
-    X, y = check_dataset(train, nin, "fit: train")
+    one = gives_one_output(model)
+    X, y = check_dataset(train, nin, "fit: train", one)
     loss_fn = losses.get_loss(loss)
     named_metrics = _metrics(metrics, loss)
     epochs = integer(epochs, "fit: epochs", 1)
@@ -239,7 +241,7 @@ def fit(
         fraction(validation, "fit: validation")
         (X, y), (X_val, y_val) = train_val_split(X, y, val=validation, seed=rng)
     elif validation is not None:
-        X_val, y_val = check_dataset(validation, nin, "fit: validation")
+        X_val, y_val = check_dataset(validation, nin, "fit: validation", one)
     params = model.parameters()
     if optimizer is None:
         optimizer = Adam(params, lr=0.01)
@@ -380,7 +382,7 @@ def evaluate(
     """
     if not isinstance(model, Module):
         raise TypeError(f"evaluate: model must be an nn Module, got {type(model).__name__}")
-    X, y = check_dataset((X, y), getattr(model, "nin", None), "evaluate")
+    X, y = check_dataset((X, y), getattr(model, "nin", None), "evaluate", gives_one_output(model))
     loss_fn = losses.get_loss(loss)
     named_metrics = _metrics(metrics, loss)
     l1, l2 = non_negative(l1, "evaluate: l1"), non_negative(l2, "evaluate: l2")

@@ -29,6 +29,21 @@ def test_report_prints_as_text_and_html():
     assert html.count("<tr") == 2 and "<table>" in html
 
 
+def test_gradcheck_refuses_inputs_that_f_cannot_take_before_calling_it():
+    calls = []
+
+    def f(x, y):
+        calls.append((x, y))
+        return x * y
+
+    with pytest.raises(TypeError, match=r"gradcheck: f\(x, y\) cannot take the 1 input\(s\) given"):
+        gradcheck(f, [1.0])
+    with pytest.raises(TypeError, match=r"gradcheck: f\(x, y\) cannot take the 3 input\(s\) given"):
+        gradcheck(f, [1.0, 2.0, 3.0])
+    assert calls == []
+    assert gradcheck(lambda *xs: xs[0] * xs[1], [1.0, 2.0]).passed  # *args takes any number
+
+
 def _broken_square():
     # A deliberately wrong derivative: d/dx x^2 written as x.
     return register_op("bad_square", lambda x: x * x, lambda out, x: (x,), replace=True)

@@ -289,6 +289,25 @@ def test_a_directory_is_refused(tmp_path):
             load(folder)
 
 
+def test_a_save_to_a_path_it_cannot_write_names_that_path_and_leaves_nothing(tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "a_file").write_text("x")
+    refused = [
+        (str(tmp_path / "folder"), ValueError, r"save: '.*folder' is a directory, not a model file; "
+                                               r"give a file path such as '.*folder/model.json'"),
+        (f"{tmp_path}/new/", ValueError, r"save: '.*new/' names a directory"),
+        ("", ValueError, "save: the path is empty; give a file path such as 'model.json'"),
+        (tmp_path / "missing" / "m.json", FileNotFoundError,
+         r"save: cannot write '.*missing/m.json': its folder '.*missing' does not exist"),
+        (tmp_path / "a_file" / "m.json", NotADirectoryError,
+         r"save: cannot write '.*a_file/m.json': its folder '.*a_file' is not a directory"),
+    ]
+    for path, error, message in refused:
+        with pytest.raises(error, match=message):
+            _model().save(path)
+    assert sorted(os.listdir(tmp_path)) == ["a_file", "folder"] and os.listdir(tmp_path / "folder") == []
+
+
 # The saved file: usual permissions, and no temporary left for good by a killed save.
 
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])

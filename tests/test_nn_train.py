@@ -192,6 +192,19 @@ def test_predict_and_evaluate():
     assert result["loss"] == pytest.approx(np.mean(np.maximum(0, 1 - out * [1, -1])))
 
 
+def test_a_column_of_targets_is_read_as_its_numbers_for_a_model_of_one_output():
+    X, labels = nn.datasets.moons(40, noise=0.1, seed=3)
+    y = 2 * labels - 1
+    flat = nn.fit(nn.MLP(2, [4, 1], seed=0), (X, y), loss="hinge", epochs=2, validation=(X, y), progress=False)
+    column = nn.fit(nn.MLP(2, [4, 1], seed=0), (X, y[:, None]), loss="hinge", epochs=2,
+                    validation=(X, y[:, None]), progress=False)  # y of shape (n, 1), as Keras users keep it
+    assert column.records == flat.records
+    model = nn.Neuron(2, activation="linear", seed=0)
+    assert nn.evaluate(model, X, y[:, None], loss="mse") == nn.evaluate(model, X, y, loss="mse")
+    with pytest.raises(ValueError, match="mse: the model has 2 outputs but each target has 1 value"):
+        nn.fit(nn.MLP(2, [4, 2], seed=0), (X, y[:, None]), loss="mse", epochs=1, progress=False)  # 2 outputs: no
+
+
 class _Recorded(nn.MLP):
     """An MLP that keeps every output it returns, to see what predict built."""
 

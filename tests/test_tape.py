@@ -460,6 +460,11 @@ def test_print_shows_the_wengert_list_with_labels_and_textbook_adjoints():
         assert line in lines
     html = autograd.compile(o.leaky_relu(0.2) < 1.0 and o.leaky_relu(0.2))._repr_html_()
     assert html.startswith("<pre>") and "leaky_relu(o, slope=0.2)" in html
+    assert lines[0] == "# tape: 3 ops over 3 leaves: b, w, x"  # in the walk's order
+    assert repr(autograd.compile(o)) == "<Tape: 3 ops over 3 leaves, 3 numpy calls per replay, 0 guards>"
+    one = autograd.compile(x.exp())  # counts of one are singular
+    assert str(one).splitlines()[0] == "# tape: 1 op over 1 leaf: x"
+    assert repr(one) == "<Tape: 1 op over 1 leaf, 1 numpy call per replay, 0 guards>"
 
 
 def test_a_long_tape_prints_shortened():
