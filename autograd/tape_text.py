@@ -88,7 +88,8 @@ def wengert_list(tape) -> str:
     for i in reversed(inner):
         if i < tape.graph_size:
             backward.extend(_adjoint_lines(tape, i))
-    text = [f"# tape: {counted(len(inner), 'op')} over {counted(len(tape.leaves), 'leaf', 'leaves')}: {_shortened([leaves])[0]:.300}",
+    sizes = f"{counted(len(inner), 'op')} over {counted(len(tape.leaves), 'leaf', 'leaves')}"
+    text = [f"# tape: {sizes}: {_shortened([leaves])[0]:.300}",
             "# forward", *_shortened(forward), "# backward (reverse mode: adjoints d<name> = d" + root + "/d<name>)",
             *_shortened(backward)]
     if tape.guards:

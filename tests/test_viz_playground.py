@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 import nn
-from viz.playground import FEATURES, Config, Controller, Picture, Playground, feature_matrix, parse_hidden
+from viz.playground import ACTIVATIONS, FEATURES, Config, Controller, Picture, Playground, feature_matrix, parse_hidden
 from viz.playground.picture import _epoch_limit, region_colors
 
 
@@ -39,7 +39,7 @@ def test_config_checks_every_setting_by_name():
         "train_ratio": (1.0, "ratio of training data: must be a number from 0.1 to 0.9"),
         "batch_size": (0, "batch size: must be a whole number from 1"),
         "features": ((), "input features: choose at least one of x1, x2"),
-        "activation": ("softplus", "activation: choose one of tanh, relu, sigmoid, linear"),
+        "activation": ("swish", "activation: choose one of tanh, relu, sigmoid, linear, leaky_relu, .*, gelu"),
         "lr": (0, "learning rate: must be a number above 0"),
         "regularization": ("L3", "regularization: choose one of none, L1, L2"),
         "reg_rate": ("a lot", "regularization rate: must be a number"),
@@ -49,8 +49,12 @@ def test_config_checks_every_setting_by_name():
             Config(**{name: value})
     with pytest.raises(ValueError, match=r"unknown setting 'epochs'; the settings are dataset, n, noise"):
         Config().replace(epochs=3)
-    with pytest.raises(ValueError, match=r"input features: choose one of x1, x2, .*, sin x2; got 'x3'"):
+    with pytest.raises(ValueError, match=r"input features: choose one of x1, .*, sin x2 \(or as typed: .*\); got .x3."):
         Config(features=["x3"])
+    typed = Config(features=["x1^2", "x2 ** 2", "x1 * x2", "sin(x1)"]).features  # as code types them
+    assert typed == Config(features=["x1²", "x2²", "x1·x2", "sin x1"]).features == ("x1²", "x2²", "x1·x2", "sin x1")
+    assert set(nn.ACTIVATIONS) <= set(ACTIVATIONS) and ACTIVATIONS[:4] == ("tanh", "relu", "sigmoid", "linear")
+    Playground(Config(activation="gelu", n=50, hidden=(3,))).step()  # every one trains
 
 
 def test_one_dimensional_sets_read_only_the_features_of_x1():
@@ -88,7 +92,7 @@ def test_features_against_hand_formulas():
 
 
 def test_a_step_trains_one_epoch_and_lowers_the_loss_on_an_easy_set():
-    playground = Playground(Config(dataset="blobs (3 classes)", n=100, noise=0.3, batch_size=10))
+    playground = Playground(Config(dataset="blobs", n=100, noise=0.3, batch_size=10))
     assert playground.loss == "ce" and playground.model.nouts[-1] == 3 and playground.epoch == 0
     before = playground.start["train_loss"]
     record = playground.step()
@@ -158,6 +162,10 @@ def test_the_picture_updates_the_same_figure_and_artists_in_place():
     ticks = [t for t in picture.ax_loss.get_xticks() if 0 <= t <= 20]
     assert ticks and all(float(t).is_integer() for t in ticks)   # whole epochs on the loss axis
     assert picture.ax_loss.get_title().startswith("epoch 12:  training loss ")
+    assert picture.ax_data.get_title().startswith(f"moons: {len(playground.X_train)} training points, ")
+    blobs = Playground(Config(dataset="blobs", n=50, hidden=(2,)))
+    picture.show(blobs)
+    assert picture.ax_data.get_title().startswith("blobs (3 classes): ")  # the name says how many classes
 
 
 def test_regression_draws_the_network_as_a_curve():

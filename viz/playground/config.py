@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import nn
 
-from .features import FEATURES, USES_X2
+from .features import FEATURES, USES_X2, feature_name
 
 # name -> (kind, make(n, noise, seed)); "regression" sets have one input coordinate, the others two.
 DATASETS = {
@@ -17,11 +17,20 @@ DATASETS = {
     "circles": ("classification", lambda n, noise, seed: nn.datasets.circles(n, noise=noise, seed=seed)),
     "xor": ("classification", lambda n, noise, seed: nn.datasets.xor(n, noise=noise, seed=seed)),
     "spiral": ("classification", lambda n, noise, seed: nn.datasets.spiral(n, k=2, noise=noise, seed=seed)),
-    "blobs (3 classes)": ("classification", lambda n, noise, seed: nn.datasets.blobs(n, k=3, noise=noise, seed=seed)),
+    "blobs": ("classification", lambda n, noise, seed: nn.datasets.blobs(n, k=3, noise=noise, seed=seed)),
     "line": ("regression", lambda n, noise, seed: nn.datasets.line(n, noise=noise, seed=seed)),
     "sine": ("regression", lambda n, noise, seed: nn.datasets.sine(n, noise=noise, seed=seed)),
 }
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+_SHOWN_AS = {"blobs": "blobs (3 classes)"}  # how the menu and the picture's title name a set, where not by its name
+
+
+def dataset_title(name: str) -> str:
+    """How the panel's menu and the picture name a data set: 'blobs (3 classes)', else the name itself."""
+    return _SHOWN_AS.get(name, name)
+
+
+_TF_MENU = ("tanh", "relu", "sigmoid", "linear")  # TensorFlow Playground's activations, tanh its default
+ACTIVATIONS = (*_TF_MENU, *(name for name in nn.ACTIVATIONS if name not in _TF_MENU))  # then nn's others (gelu, ...)
 REGULARIZATIONS = ("none", "L1", "L2")
 # TensorFlow Playground's menus.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -93,9 +102,8 @@ class Config:
         _number(self.batch_size, "batch size", 1, 1000, integral=True)
         if isinstance(self.features, str) or not isinstance(self.features, Sequence):
             raise ValueError(f"input features: a list of names such as ['x1', 'x2'], got {self.features!r}")
-        for name in self.features:
-            _one_of(name, "input features", list(FEATURES))
-        object.__setattr__(self, "features", tuple(name for name in FEATURES if name in self.features))
+        chosen = {feature_name(name) for name in self.features}
+        object.__setattr__(self, "features", tuple(name for name in FEATURES if name in chosen))
         if not self.inputs:
             usable = [name for name in FEATURES if name not in USES_X2] if self.kind == "regression" else FEATURES
             raise ValueError(f"input features: choose at least one of {', '.join(usable)}"

@@ -17,6 +17,19 @@ FEATURES = {
     "sin x2": lambda x1, x2: np.sin(x2),
 }
 USES_X2 = frozenset({"x2", "x2²", "x1·x2", "sin x2"})
+# The same features as code types them: x1^2 or x1**2, x1*x2, sin(x1).
+_TYPED = {"x1^2": "x1²", "x1**2": "x1²", "x2^2": "x2²", "x2**2": "x2²", "x1*x2": "x1·x2",
+          "sin(x1)": "sin x1", "sin(x2)": "sin x2"}
+
+
+def feature_name(name: object) -> str:
+    """The feature's name as FEATURES spells it ('x1^2' -> 'x1²'), or a ValueError listing the features."""
+    if name in FEATURES:
+        return name
+    if isinstance(name, str) and name.replace(" ", "") in _TYPED:
+        return _TYPED[name.replace(" ", "")]
+    raise ValueError(f"input features: choose one of {', '.join(FEATURES)} (or as typed: x1^2, x1*x2, sin(x1)); "
+                     f"got {name!r}")
 
 
 def feature_matrix(X: np.ndarray, names: Sequence[str]) -> np.ndarray:
@@ -24,9 +37,7 @@ def feature_matrix(X: np.ndarray, names: Sequence[str]) -> np.ndarray:
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] not in (1, 2):
         raise ValueError(f"feature_matrix: X must have shape (n, 1) or (n, 2), got {X.shape}")
-    unknown = [name for name in names if name not in FEATURES]
-    if unknown:
-        raise ValueError(f"feature_matrix: unknown feature {unknown[0]!r}; choose from {', '.join(FEATURES)}")
+    names = [feature_name(name) for name in names]
     x1 = X[:, 0]
     x2 = X[:, 1] if X.shape[1] == 2 else None
     if x2 is None and any(name in USES_X2 for name in names):

@@ -12,6 +12,7 @@ from .config import (
     REGULARIZATION_RATES,
     REGULARIZATIONS,
     Config,
+    dataset_title,
     parse_hidden,
 )
 from .controller import Controller
@@ -48,7 +49,8 @@ def playground_panel(config: Config | None = None):
     controller = Controller(config, on_frame=lambda png: setattr(image, "value", png), on_status=show_status)
 
     controls = {
-        "dataset": w.Dropdown(options=list(DATASETS), value=config.dataset, description="data set", style=wide),
+        "dataset": w.Dropdown(options=[(dataset_title(name), name) for name in DATASETS], value=config.dataset,
+                              description="data set", style=wide),
         "n": w.IntSlider(value=config.n, min=50, max=500, step=50, description="points", style=wide),
         "train_ratio": w.IntSlider(value=round(100 * config.train_ratio), min=10, max=90, step=10,
                                    description="training %", style=wide),

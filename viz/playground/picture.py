@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..boundary import CLASS_COLORS
 from ..loss import TRAIN, VAL
+from .config import dataset_title
 from .session import Playground
 
 TEST_EDGE, TRAIN_EDGE, POINT = "#111827", "#ffffff", "#2563eb"
@@ -132,7 +133,8 @@ class Picture:
         self.test_points.set_visible(show_test)
         self.ax_data.set_xlabel("x1")
         shown = f", {len(playground.X_test)} test (dark edge)" if show_test else ""
-        self.ax_data.set_title(f"{c.dataset}: {len(playground.X_train)} training points{shown}", fontsize=10)
+        title = f"{dataset_title(c.dataset)}: {len(playground.X_train)} training points{shown}"
+        self.ax_data.set_title(title, fontsize=10)
         self._show_losses(playground)
 
     def _show_losses(self, playground: Playground) -> None:
