@@ -191,3 +191,10 @@ def test_imports_run_one_way_through_public_names():
     for package in ("nn", "viz"):
         reaching = [(f, m) for f, m in _imports(package) if top(m) in ("autograd", "nn") and top(m) != package]
         assert all(m == "autograd" or m in public_nn for _, m in reaching), reaching
+
+
+def test_the_code_passes_ruff():
+    """`make lint` as part of `make test`, so a commit that breaks it fails CI, not only a manual run."""
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
