@@ -31,6 +31,9 @@ def test_constants_functions_and_folding():
 @pytest.mark.parametrize("text, message", [
     ("tanh(", "syntax error"),
     ("foo(x)", "unknown function 'foo'"),
+    ("x.exp() + 1", r"unknown function 'x.exp' .*; write it as exp\(x\)$"),  # a Value's method, as a call
+    ("(x*2).clamp(0, 1)", r"; write it as clamp\(x\*2, 0, 1\)$"),
+    ("x.foo()", r"unknown function 'x.foo' \(known: [^)]*\)$"),  # no hint for what is no function
     ("__import__('os').system('true')", "unknown function"),
     ("x.real", "Attribute is not allowed"),
     ("x if y else z", "IfExp is not allowed"),

@@ -149,7 +149,11 @@ def _check(node: ast.AST, variables: list[str], source: str) -> None:
         name = node.func.id if isinstance(node.func, ast.Name) else _segment(source, node.func)
         if _function(name) is None:
             known = sorted(FUNCTIONS)
-            raise ExpressionError(f"unknown function '{_shorten(name)}' (known: {', '.join(known)})")
+            hint = ""
+            if isinstance(node.func, ast.Attribute) and node.func.attr in FUNCTIONS:  # x.exp(): a Value's method
+                arguments = [_segment(source, a) for a in (node.func.value, *node.args)]
+                hint = f"; write it as {_shorten(node.func.attr + '(' + ', '.join(arguments) + ')')}"
+            raise ExpressionError(f"unknown function '{_shorten(name)}' (known: {', '.join(known)}){hint}")
         if node.keywords:
             raise ExpressionError(f"{name}: keyword arguments are not allowed")
         arities = _arities(name)
