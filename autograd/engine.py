@@ -18,6 +18,9 @@ _DONE = object()  # marks, on the walk's stack, the point where a node's parents
 def topological_order(root: Value, *more: Value) -> list[Value]:
     """Every node reachable from root, each after all of its parents (root last).
 
+    A node's first argument and what it depends on come before its second's, and so on, so the
+    order reads as the expression is written: ``tanh(w*x + b)`` gives w, x, w*x, b, +, tanh.
+
     An iterative depth-first walk: depth is limited by memory, never by the recursion limit.
     With ``more`` roots, their nodes not already in root's graph follow it, in the same order.
     """
@@ -32,7 +35,7 @@ def topological_order(root: Value, *more: Value) -> list[Value]:
             visited.add(node)
             stack.append(node)
             stack.append(_DONE)
-            stack += node._args  # its parents, and constants skipped when popped
+            stack += node._args[::-1]  # its parents, the first on top (walked first); constants skipped when popped
             continue  # a jump back to the loop's top, which CPython 3.11 counts before it specialises the loop
     return order
 

@@ -67,7 +67,9 @@ def test_fan_out_draws_one_edge_per_use():
     a = Value(3.0, label="a")
     b = a + a
     dot = to_dot(b)
-    assert edges(dot).count(("v1", "o0")) == 2 and ("o0", "v0") in edges(dot)
+    ids = {label.split(" | ")[0].strip("{ "): node for node, (_, label) in records(dot).items()}
+    op = "o" + ids["data 6"][1:]  # a node's op is drawn as o<i> beside its record v<i>
+    assert edges(dot).count((ids["a"], op)) == 2 and (op, ids["data 6"]) in edges(dot)
 
 
 def test_kinds_are_coloured_and_the_legend_lists_them():

@@ -158,7 +158,7 @@ def test_jupyter_shows_the_player_and_a_picture_where_scripts_do_not_run():
     frames, captions = _script_array(script, "frames"), _script_array(script, "captions")
     assert captions == [player.caption(k) for k in range(6)] and len(frames) == 6
     assert "step 2: n = s + b, upstream grad 0.5" in captions[2]
-    assert [html.unescape(f).count("grad -1.5") for f in frames] == [0, 0, 0, 0, 1, 1]
+    assert [html.unescape(f).count("grad -1.5") for f in frames] == [0, 0, 0, 0, 0, 1]  # x1's, at the last step
     ids = [i for f in frames for i in re.findall(r'\bid="([^"]+)"', f)]
     assert len(ids) == len(set(ids))  # every frame's SVG ids were made unique
     assert bundle["text/html"] != step_through(neuron())._repr_mimebundle_()["text/html"]  # nor shared by 2 players
