@@ -33,7 +33,7 @@ class GraphData:
         """Gather the graph behind ``roots`` without recursion (graphs can be a million nodes deep)."""
         seen: dict = {}
         for r in roots:
-            for node in topological_order(r):  # in the order the program made them: rows read top to bottom
+            for node in topological_order(r):  # each node's first argument first: rows keep argument order
                 seen.setdefault(node, None)
         nodes = list(seen)
         consumers: dict = {}

@@ -24,7 +24,7 @@ _TYPED = {"x1^2": "x1²", "x1**2": "x1²", "x2^2": "x2²", "x2**2": "x2²", "x1*
 
 def feature_name(name: object) -> str:
     """The feature's name as FEATURES spells it ('x1^2' -> 'x1²'), or a ValueError listing the features."""
-    if name in FEATURES:
+    if isinstance(name, str) and name in FEATURES:
         return name
     if isinstance(name, str) and name.replace(" ", "") in _TYPED:
         return _TYPED[name.replace(" ", "")]
