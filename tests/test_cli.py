@@ -250,6 +250,17 @@ def test_help_is_complete_and_shows_an_example(command):
             assert option in run.stdout
 
 
+def test_version_is_the_installed_distributions():
+    import importlib.metadata
+    import re
+
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text()
+    declared = re.search(r'^version = "([^"]+)"$', pyproject, re.M).group(1)  # tomllib is Python 3.11+
+    run = chainrule("--version")
+    assert run.returncode == 0 and run.stdout == f"chainrule {declared}\n"
+    assert importlib.metadata.version("chainrule") == declared
+
+
 def test_graph_draws_as_parameters_exactly_the_variables_named_by_params(tmp_path):
     import re
 
