@@ -261,6 +261,15 @@ def test_version_is_the_installed_distributions():
     assert importlib.metadata.version("chainrule") == declared
 
 
+def test_gradcheck_and_help_start_without_the_slow_imports():
+    """README: the command imports nn and matplotlib only for train (and importlib.metadata only for --version)."""
+    code = ("import sys, contextlib, io\nfrom viz.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    main(['gradcheck', 'x*x', 'x=1'])\n"
+            "print(sorted(m for m in ('nn', 'matplotlib', 'numpy', 'importlib.metadata') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout == "[]\n", run.stdout + run.stderr
+
+
 def test_graph_draws_as_parameters_exactly_the_variables_named_by_params(tmp_path):
     import re
 

@@ -40,14 +40,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _version() -> str:
-    """The installed distribution's version (pyproject.toml's), or 'unknown' when run from a bare checkout."""
-    from importlib.metadata import PackageNotFoundError, version
+class _Version(argparse.Action):
+    """--version: the installed distribution's version, looked up only when asked (importlib.metadata is slow)."""
 
-    try:
-        return version("chainrule")
-    except PackageNotFoundError:
-        return "unknown (not installed)"
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("chainrule")
+        except PackageNotFoundError:
+            found = "unknown (not installed)"
+        print(f"chainrule {found}")  # on stdout, as argparse's own version action prints
+        parser.exit(0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  " + "\n  ".join("\n".join(EXAMPLES.values()).splitlines()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"chainrule {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{train,graph,gradcheck}")
     from .gradcheck import add_gradcheck_parser
     from .graph import add_graph_parser
