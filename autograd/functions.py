@@ -59,7 +59,7 @@ def dot(ws: Sequence, xs: Sequence) -> Value:
     return _node(OPS["dot"], (*ws, *xs)) if ws else Value(0.0)  # the items are checked Values already
 
 
-def _signature_takes(fn: Callable, n: int) -> bool:
+def signature_takes(fn: Callable, n: int) -> bool:
     """Whether fn can be called with n positional arguments (True when Python cannot tell)."""
     try:
         inspect.signature(fn).bind(*range(n))
@@ -122,7 +122,7 @@ def register_op(
         partials_text=partials_text,
     )
     for what, fn, count in (("forward", forward, nargs), ("partials", partials, nargs + 1)):
-        if arity is not None and not _signature_takes(fn, count):
+        if arity is not None and not signature_takes(fn, count):
             raise TypeError(f"register_op '{name}': {what} must take {count} arguments "
                             f"({'out, ' if what == 'partials' else ''}{n} input(s), {len(params)} param(s)); "
                             f"its signature is {inspect.signature(fn)}")

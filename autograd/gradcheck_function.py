@@ -6,7 +6,7 @@ import inspect
 from collections.abc import Callable, Sequence
 
 from .engine import backprop, topological_order
-from .functions import _signature_takes
+from .functions import signature_takes
 from .gradcheck_report import KINK, CheckReport, CheckRow, verdict
 from .ops import DomainError, numbers_of
 from .value import Value, as_number
@@ -59,7 +59,7 @@ def gradcheck(
         inputs = [inputs]
     points = [as_number(x.data if isinstance(x, Value) else x, f"gradcheck: inputs[{i}]")
               for i, x in enumerate(inputs)]
-    if not _signature_takes(f, len(points)):
+    if not signature_takes(f, len(points)):
         raise TypeError(f"gradcheck: f{inspect.signature(f)} cannot take the {len(points)} input(s) given; "
                         "give one input per parameter of f")
     if not (isinstance(eps, float) and eps > 0.0):

@@ -27,7 +27,7 @@ import numpy as np
 
 from .tape_guards import COMPARISONS
 from .tape_numpy_adjoints import Flat, blocks_of, divisors, reader, rows_of
-from .tape_numpy_forms import _forward_of, _partials_of
+from .tape_numpy_forms import forward_of, partials_of
 from .tape_numpy_source import MAX_CALLS, BackwardSource, ForwardSource
 from .tape_text import guard_error
 
@@ -85,7 +85,7 @@ class _Product:
             z = vals[self.biased] = (out + vals[self.bias_at]).ravel()
         if self.act is None:
             return flat, (lv, qv)
-        vals[self.act.out] = _forward_of(self.tape, self.act, [z], None)
+        vals[self.act.out] = forward_of(self.tape, self.act, [z], None)
         return flat, (lv, qv, z)
 
     def blocks(self, needed: np.ndarray) -> list:
@@ -99,7 +99,7 @@ class _Product:
             u = adj[self.out].reshape(self.shape)
         else:  # z's adjoints come from the activation alone
             out = self.act.out
-            (d,) = _partials_of(self.tape, self.act, vals[out], gathered[2:])
+            (d,) = partials_of(self.tape, self.act, vals[out], gathered[2:])
             u = (d * adj[out]).reshape(self.shape)
         lv, qv = gathered[:2]
         for side, flat in blocks:
@@ -272,7 +272,7 @@ class NumpyPlan:
                     out, a = call.product.forward(vals)
                 else:
                     a = vals[call.index] if call.stacked else [vals[r] for r in call.rows]
-                    out = _forward_of(self.tape, call, a, batch)
+                    out = forward_of(self.tape, call, a, batch)
                 vals[call.out] = out
                 gathered.append(a)
         return vals, gathered
@@ -330,7 +330,7 @@ class NumpyPlan:
                     for block in blocks:
                         block.add(adj, rows_of(local, block.start, block.stop), upstream)
                     continue
-                for d, input_blocks in zip(_partials_of(self.tape, call, out, a), blocks):
+                for d, input_blocks in zip(partials_of(self.tape, call, out, a), blocks):
                     if d.__class__ is not float and d.__class__ is not np.ndarray:
                         d = np.asarray(d)
                     for block in input_blocks:  # none for an input that needs no adjoint (a constant, ...)

@@ -11,24 +11,24 @@ from .tape_text import node_name
 from .value import as_number
 
 
-def _forward_of(tape, call, a, batch: int | None) -> np.ndarray:
+def forward_of(tape, call, a, batch: int | None) -> np.ndarray:
     """The op's numpy forward on a call's arguments (one array for a stacked form, else a list of rows);
     the float rule element by element where it has none or fails (which names the culprit)."""
     form = call.op.numpy_forward
     try:
         if form is None:
-            return _each_forward(tape, call, a, batch)
+            return each_forward(tape, call, a, batch)
         return form(a) if call.stacked else form(*a)
     except (ArithmeticError, ValueError):
-        return _each_forward(tape, call, a, batch)
+        return each_forward(tape, call, a, batch)
 
 
-def _partials_of(tape, call, out: np.ndarray, a: list):
+def partials_of(tape, call, out: np.ndarray, a: list):
     """The op's numpy partials on a call's outputs and argument rows: one derivative per input."""
     form = call.op.numpy_partials
     local = form(out, *a) if form is not None else None
     if not isinstance(local, (tuple, list)) or len(local) != call.inputs:
-        local = _each_partials(tape, call, out, a)
+        local = each_partials(tape, call, out, a)
     return local
 
 
@@ -42,7 +42,7 @@ def _elements(a) -> list:
     return np.array(a).reshape(len(a), -1).T.tolist()
 
 
-def _each_forward(tape, call, a, batch: int | None) -> np.ndarray:
+def each_forward(tape, call, a, batch: int | None) -> np.ndarray:
     """The op's float forward on every element: exact, and the interpreter's error with the node and sample."""
     forward, name = call.op.forward, call.op.name
     out = []
@@ -57,7 +57,7 @@ def _each_forward(tape, call, a, batch: int | None) -> np.ndarray:
     return np.array(out).reshape(np.shape(a[0]))
 
 
-def _each_partials(tape, call, out: np.ndarray, a) -> list:
+def each_partials(tape, call, out: np.ndarray, a) -> list:
     """The op's float partials on every element, stacked as (inputs, *shape)."""
     partials, name = call.op.partials, call.op.name
     rows = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .tape_numpy_adjoints import rows_of
-from .tape_numpy_forms import _each_forward, _each_partials, _forward_of, _partials_of
+from .tape_numpy_forms import each_forward, each_partials, forward_of, partials_of
 
 MAX_CALLS = 400  # a longer plan stays in the loop: its source would cost more to compile than it saves
 
@@ -54,31 +54,31 @@ class _Text:
 
     def call(self, call, name: str, form_name: str, a: str, args: str, out: str) -> None:
         """vals[out] = the call's numpy forward on ``a`` (its text: the list or array of arguments; ``args``,
-        how the form takes them), as ``_forward_of`` does it: the float rule element by element where the
+        how the form takes them), as ``forward_of`` does it: the float rule element by element where the
         op has no numpy forward or its form raises, which names the failing node."""
         form = call.op.numpy_forward
         bound = self.bind(name, call)
         if form is None:
-            self.lines.append(f"    vals[{out}] = _forward_of(tape, {bound}, {a}, None)")
+            self.lines.append(f"    vals[{out}] = forward_of(tape, {bound}, {a}, None)")
             return
         self.lines += ["    try:",
                        f"        r = {self.bind(form_name, form)}({args})",
                        "    except (ArithmeticError, ValueError):",
-                       f"        r = _each_forward(tape, {bound}, {a}, None)",
+                       f"        r = each_forward(tape, {bound}, {a}, None)",
                        f"    vals[{out}] = r"]
 
     def partials(self, call, name: str, form_name: str, target: str, out: str, a: str) -> None:
         """target = the call's numpy partials at ``out`` and its arguments ``a`` (their texts), as
-        ``_partials_of`` gives them: the float rule element by element where the op has no numpy
+        ``partials_of`` gives them: the float rule element by element where the op has no numpy
         partials or they are not one derivative per input."""
         form = call.op.numpy_partials
         bound = self.bind(name, call)
         if form is None:
-            self.lines.append(f"    {target} = _partials_of(tape, {bound}, {out}, {a})")
+            self.lines.append(f"    {target} = partials_of(tape, {bound}, {out}, {a})")
             return
         self.lines += [f"    d = {self.bind(form_name, form)}({out}, *{a})",
                        f"    if d.__class__ is not tuple and d.__class__ is not list or len(d) != {call.inputs}:",
-                       f"        d = _each_partials(tape, {bound}, {out}, {a})"]
+                       f"        d = each_partials(tape, {bound}, {out}, {a})"]
         if target != "d":
             self.lines.append(f"    {target} = d")
 
@@ -95,8 +95,8 @@ class ForwardSource:
 
     def __init__(self, plan) -> None:
         t = _Text()
-        t.bind("_forward_of", _forward_of)
-        t.bind("_each_forward", _each_forward)
+        t.bind("forward_of", forward_of)
+        t.bind("each_forward", each_forward)
         t.bind("tape", plan.tape)
         c = len(plan.constants)
         t.lines += [f"    vals = np.empty({plan.size})", f"    vals[:{c}] = {t.bind('CONSTANTS', plan.constants)}",
@@ -145,8 +145,8 @@ class BackwardSource:
 
     def __init__(self, plan, program: list) -> None:
         t = _Text()
-        t.bind("_partials_of", _partials_of)
-        t.bind("_each_partials", _each_partials)
+        t.bind("partials_of", partials_of)
+        t.bind("each_partials", each_partials)
         t.bind("rows_of", rows_of)
         t.bind("tape", plan.tape)
         self.local = _locals(plan, program)  # the outputs' ranges (start, stop) whose adjoints are locals

@@ -120,9 +120,10 @@ def write_model(path, module: str, config: dict, parameters: dict[str, float]) -
         "sha256": _checksum(module, config, parameters),
     }
     text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-    if not path or path.endswith(("/", os.sep)) or os.path.isdir(path):
-        what = "the path is empty" if not path else (
-            f"{path!r} {'is' if os.path.isdir(path) else 'names'} a directory, not a model file")
+    is_dir = bool(path) and os.path.isdir(path)
+    if not path or path.endswith(("/", os.sep)) or is_dir:
+        what = ("the path is empty" if not path
+                else f"{path!r} {'is' if is_dir else 'names'} a directory, not a model file")
         raise ValueError(f"save: {what}; give a file path such as {os.path.join(path, 'model.json')!r}")
     folder, base = os.path.split(os.path.abspath(path))
     _remove_stale_temporaries(folder, base)  # before writing: the space they hold may be what this save needs

@@ -24,10 +24,12 @@ _TYPED = {"x1^2": "x1²", "x1**2": "x1²", "x2^2": "x2²", "x2**2": "x2²", "x1*
 
 def feature_name(name: object) -> str:
     """The feature's name as FEATURES spells it ('x1^2' -> 'x1²'), or a ValueError listing the features."""
-    if isinstance(name, str) and name in FEATURES:
-        return name
-    if isinstance(name, str) and name.replace(" ", "") in _TYPED:
-        return _TYPED[name.replace(" ", "")]
+    if isinstance(name, str):
+        if name in FEATURES:
+            return name
+        typed = _TYPED.get(name.replace(" ", ""))
+        if typed is not None:
+            return typed
     raise ValueError(f"input features: choose one of {', '.join(FEATURES)} (or as typed: x1^2, x1*x2, sin(x1)); "
                      f"got {name!r}")
 
