@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from test_viz_stubs import check_image
 
+import autograd
 import nn
 from viz import (
     draw_graph,
@@ -40,6 +41,27 @@ def test_mlp_graph_clusters_and_collapses_by_nn_labels(tmp_path):
     assert re.findall(r"\{ ([^|]*) \| data", collapsed) == ["x[0]", "x[1]"]
     path = draw_graph(loss, collapse=True).save(tmp_path / "mlp.png")
     check_image(path, min_size=(800, 150), min_colours=30)
+
+
+@pytest.mark.needs_dot
+@pytest.mark.parametrize("rankdir", ["LR", "TB", "RL", "BT"])
+@pytest.mark.parametrize("sizes", [[16, 16, 1], [5, 3, 2]])
+def test_collapsed_layers_are_laid_out_in_neuron_order(rankdir, sizes):
+    # make demo's drawing has layers of 16 joined all-to-all, which Graphviz's crossing minimisation
+    # used to rotate (neurons 8-15 drawn above 0-7). Each layer's boxes must read 0, 1, 2, ...
+    model = nn.MLP(2, sizes, seed=1337)
+    outputs = model([1.1, 0.1])  # one Value, or a list of them
+    loss = autograd.sum([(1 + -1.0 * out).relu() for out in (outputs if isinstance(outputs, list) else [outputs])])
+    loss.backward()
+    plain = draw_graph(loss, collapse=True, rankdir=rankdir).pipe("plain", renderer=None, engine="dot").decode()
+    position = {}  # box -> where it lies along its layer: down the page when sideways, else across
+    for line in plain.splitlines():
+        fields = line.split()
+        if fields[0] == "node" and fields[1].startswith("k_"):
+            position[fields[1]] = -float(fields[3]) if rankdir in ("LR", "RL") else float(fields[2])
+    for layer, size in enumerate(sizes):
+        boxes = [f"k_{layer}_{n}" for n in range(size)]
+        assert sorted(boxes, key=position.__getitem__) == boxes, f"layer {layer}"
 
 
 def test_elementary_graph_of_a_neuron_steps_through(tmp_path):

@@ -189,9 +189,13 @@ class _Emitter:
     # --- layout of the whole graph ---
     def _graph_attributes(self) -> list[str]:
         f = S.FONT
+        collapse = self.opts.collapse
         return [
             f"\trankdir={self.opts.rankdir}\n",
-            f'\tbgcolor="white" labelloc=t nodesep=0.25 ranksep={1.1 if self.opts.collapse else 0.35} newrank=true\n',
+            f'\tbgcolor="white" labelloc=t nodesep=0.25 ranksep={1.1 if collapse else 0.35} newrank=true\n',
+            # Layers joined all-to-all leave crossing minimisation nothing to gain, but its passes still
+            # rotate a layer (neurons 8-15 above 0-7); with almost none, boxes keep their first order.
+            *(["\tmclimit=0.01\n"] if collapse else []),
             f'\tfontname="{f}"\n',
             f'\tnode [fontname="{f}" fontsize=11 penwidth=1.2]\n',
             f'\tedge [color="{S.EDGE}" arrowsize=0.7 penwidth=1.1]\n',
@@ -228,7 +232,9 @@ class _Emitter:
         neuron = self.data.neuron
         for node in shown:
             self._insert(tree, self._path(neuron.get(node) if group else None, group), node)
-        for key in sorted(set(self.boxes.values())):
+        # Graphviz starts a rank with its nodes in reverse order of declaration, and turns that order
+        # around when it lays a graph out sideways (LR, RL): for TB and BT the boxes go in last-first.
+        for key in sorted(set(self.boxes.values()), reverse=self.opts.rankdir in ("TB", "BT")):
             path = self._path(key, group)[:-1] if group else ()  # a collapsed neuron is one box, no cluster
             self._insert(tree, path, ("box", key))
         return tree
