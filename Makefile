@@ -29,6 +29,7 @@ demo: $(STAMP)
 	@echo "  neuron.svg, neuron_steps/backward.gif one neuron's graph, and backward step by step"
 	@echo "  neuron_steps/backward.html            the same steps as one page (open it in a browser; arrow keys step)"
 	@echo "  model.json, metrics.json              the trained model (nn.MLP.load) and its numbers"
+	@echo "  history.csv                           the numbers behind loss.png, a row per epoch"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

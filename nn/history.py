@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from ._arguments import integer, non_negative
+from .atomic import write_text
 from .module import Module
 
 
@@ -33,6 +37,21 @@ class History:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def to_csv(self, path) -> None:
+        """Write the records to ``path`` as CSV: a header of the keys, then a row per epoch.
+
+        A None (``val_loss`` without validation data) is an empty cell; a number is written as
+        Python prints it, every digit kept, so ``float(cell)`` gives it back exactly. Written
+        atomically (``nn.atomic``): a failed write leaves no half file and no old one damaged.
+        """
+        if not self.records:
+            raise ValueError("History.to_csv: the history has no epochs yet (the run ended before its first)")
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=self.keys(), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.records)
+        write_text(path, text.getvalue(), "History.to_csv", "CSV file", "history.csv")
 
     def __repr__(self) -> str:
         if not self.records:

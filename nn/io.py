@@ -8,9 +8,8 @@ wrong instead of silently loading other numbers. The checksum guards against dam
 a forger: anyone can recompute it, so a file is also checked for size, depth and numbers before
 anything is built from it. Never pickle: loading a file runs no code.
 
-A save writes a temporary file next to the target, named ``.<target>.tmp-<tag>-<pid>-<random>``,
-then renames it over the target. A save killed before the rename leaves that temporary behind;
-the next save of the same target on the same machine deletes it once its process is gone.
+A save writes a temporary file next to the target, then renames it over the target
+(``nn.atomic``): never half a file, and a killed save's temporary is cleaned up by the next.
 """
 
 from __future__ import annotations
@@ -19,11 +18,9 @@ import hashlib
 import json
 import math
 import os
-import re
-import secrets
-import socket
-import stat
 from typing import Any
+
+from .atomic import check_path, write_text
 
 FORMAT = "chainrule.nn"
 VERSION = 1
@@ -41,73 +38,9 @@ def _checksum(module: str, config: dict, parameters: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _check_path(path, what: str) -> str:
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{what}: path must be a str or os.PathLike, got {type(path).__name__} {path!r}")
-    return os.fspath(path)
-
-
-# Saving -----------------------------------------------------------------------------------------
-
-def _temporary_prefix(base: str) -> str:
-    """The start of the temporaries' names for target ``base``.
-
-    The tag says which saves may clean one up: those of this target name on this machine (a
-    process id means something only on its own machine).
-    """
-    tag = hashlib.sha256(f"{socket.gethostname()}\0{base}".encode()).hexdigest()[:12]
-    return f".{base[:64]}.tmp-{tag}-"
-
-
-def _temporary_pattern(base: str) -> re.Pattern:
-    return re.compile(re.escape(_temporary_prefix(base)) + r"(?P<pid>[0-9]+)-[0-9a-f]{16}")
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. PermissionError: it exists, owned by someone else
-        return True
-    return True
-
-
-def _remove_stale_temporaries(folder: str, base: str) -> None:
-    """Delete the temporaries that earlier saves of this target left when they were killed before the rename.
-
-    Only files named as this saver names them, for this target and this machine, and only when
-    the process that wrote each one is gone; a save still running elsewhere keeps its file.
-    """
-    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
-        return
-    pattern = _temporary_pattern(base)
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        match = pattern.fullmatch(name)
-        if match is None or _process_alive(int(match["pid"])):
-            continue
-        try:
-            os.unlink(os.path.join(folder, name))
-        except OSError:  # already gone (another save cleaned it) or not ours to delete: leave it
-            pass
-
-
-def _existing_mode(path: str) -> int | None:
-    """The permission bits of the regular file a save replaces (it keeps them, as open(path, 'w') would), else None."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else None
-
-
 def write_model(path, module: str, config: dict, parameters: dict[str, float]) -> None:
-    """Write a model file atomically: a temporary file in the same folder, then os.replace."""
-    path = _check_path(path, "save")
+    """Write a model file atomically (``nn.atomic``): a temporary file in the same folder, then os.replace."""
+    path = check_path(path, "save")
     for name, value in parameters.items():
         if not math.isfinite(value):
             raise ValueError(f"save: parameter {name!r} is {value!r}; a model with non-finite parameters is not saved")
@@ -119,36 +52,7 @@ def write_model(path, module: str, config: dict, parameters: dict[str, float]) -
         "parameters": parameters,
         "sha256": _checksum(module, config, parameters),
     }
-    text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-    is_dir = bool(path) and os.path.isdir(path)
-    if not path or path.endswith(("/", os.sep)) or is_dir:
-        what = ("the path is empty" if not path
-                else f"{path!r} {'is' if is_dir else 'names'} a directory, not a model file")
-        raise ValueError(f"save: {what}; give a file path such as {os.path.join(path, 'model.json')!r}")
-    folder, base = os.path.split(os.path.abspath(path))
-    _remove_stale_temporaries(folder, base)  # before writing: the space they hold may be what this save needs
-    tmp = os.path.join(folder, f"{_temporary_prefix(base)}{os.getpid()}-{secrets.token_hex(8)}")
-    mode = _existing_mode(path)
-    # A new file gets 0o666 less the umask (0o644 under the usual 022), as open() gives; O_EXCL
-    # never writes through a file someone else made.
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:  # named by the user's path, not the temporary's
-        reason = (exc.strerror if os.path.isdir(folder) else
-                  f"its folder {folder!r} {'is not a directory' if os.path.exists(folder) else 'does not exist'}")
-        raise type(exc)(exc.errno, f"save: cannot write {path!r}: {reason}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), mode)  # a replaced file keeps its own bits, whatever the umask
-            f.write(text.encode("utf-8"))
-            f.flush()
-            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
-        os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half of one
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text(path, json.dumps(document, indent=1, allow_nan=False) + "\n", "save", "model file", "model.json")
 
 
 # Loading ----------------------------------------------------------------------------------------
@@ -221,7 +125,7 @@ def _read_text(path: str, where: str) -> str:
 
 def read_model(path) -> tuple[str, dict, dict[str, float]]:
     """(module, config, parameters) from a model file, or a ValueError saying what is wrong with it."""
-    path = _check_path(path, "load")
+    path = check_path(path, "load")
     where = f"load: {path!r}"
     text = _read_text(path, where)
     try:

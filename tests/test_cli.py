@@ -1,5 +1,6 @@
 """The `chainrule` command, run as a subprocess: files written, numbers sane, bad input refused in one line."""
 
+import csv
 import json
 import math
 import signal
@@ -54,6 +55,10 @@ def test_train_three_classes_with_cross_entropy_and_validation(tmp_path):
     final = json.loads((tmp_path / "metrics.json").read_text())["final"]
     assert final["accuracy"] >= 0.9 and final["val_accuracy"] >= 0.8
     assert math.isfinite(final["val_loss"]) and (tmp_path / "boundary.png").exists()
+    with open(tmp_path / "history.csv", newline="") as f:  # the numbers behind loss.png, a row per epoch
+        rows = list(csv.DictReader(f))
+    assert [int(row["epoch"]) for row in rows] == list(range(1, 41))
+    assert {key: float(value) for key, value in rows[-1].items() if key != "epoch"} == final
 
 
 def test_train_compiled_and_eager_give_the_same_run(tmp_path):
@@ -200,7 +205,8 @@ def test_hostile_successes_draw_what_they_say(hostile_runs):
     assert "y" * 200 not in (tmp / "name.svg").read_text()
     assert (tmp / "file.txt").read_text() == "in the way"
     if FULL.exists():  # the model and metrics come before the pictures, and no temporary file is left
-        assert {p.name for p in (tmp / "full").iterdir()} == {"graph.svg", "model.json", "metrics.json", "loss.png"}
+        written = {p.name for p in (tmp / "full").iterdir()}
+        assert written == {"graph.svg", "model.json", "metrics.json", "history.csv", "loss.png"}
 
 
 def test_stdout_that_cannot_be_written(tmp_path):
@@ -235,7 +241,7 @@ def test_train_out_leaves_unrelated_files_alone(tmp_path):
     run = chainrule("train", "--n", "20", "--epochs", "2", "--quiet", "--out", str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "notes.txt").read_bytes() == b"mine\n" and (tmp_path / "old" / "model.json").read_text() == "{}"
-    written = {"loss.png", "boundary.png", "network.png", "graph.svg", "model.json", "metrics.json"}
+    written = {"loss.png", "boundary.png", "network.png", "graph.svg", "model.json", "metrics.json", "history.csv"}
     assert {p.name for p in tmp_path.iterdir()} == written | {"notes.txt", "old"}  # and no temporary file left
 
 

@@ -57,3 +57,45 @@ def test_early_stopping_bad_arguments():
         nn.EarlyStopping(patience=0)
     with pytest.raises(ValueError, match="monitor 'val_loss' is not recorded"):
         nn.EarlyStopping().update({"epoch": 1, "train_loss": 1.0, "val_loss": None}, _Model())
+
+
+# History.to_csv: the records as CSV, every number exact, written atomically.
+
+def test_to_csv_writes_every_record_exactly(tmp_path):
+    import csv
+
+    X, y = nn.datasets.moons(40, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    history = nn.fit(model, (X, 2 * y - 1), loss="hinge", optimizer=nn.SGD(model.parameters(), lr=0.1), epochs=3,
+                     validation=0.25, seed=0, progress=False)
+    history.records[0]["val_loss"] = None  # as a run without validation data records it
+    history.records[1]["train_loss"] = 0.1 + 0.2  # 0.30000000000000004: a float str() of old Pythons rounded
+    history.to_csv(tmp_path / "history.csv")
+    with open(tmp_path / "history.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == history.keys() and len(rows) == 3
+    for row, record in zip(rows, history.records):
+        for key, value in record.items():
+            assert row[key] == ("" if value is None else repr(value))
+            assert value is None or float(row[key]) == value
+
+
+def test_to_csv_refuses_what_it_cannot_write_and_keeps_the_old_file(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="History.to_csv: the history has no epochs yet"):
+        nn.History().to_csv(tmp_path / "h.csv")
+    h = _history([3.0, 2.0])
+    with pytest.raises(ValueError, match=r"History.to_csv: '.*' is a directory, not a CSV file; give a file path "
+                                         r"such as '.*history.csv'"):
+        h.to_csv(tmp_path)
+    with pytest.raises(TypeError, match="History.to_csv: path must be a str or os.PathLike, got int 3"):
+        h.to_csv(3)
+    path = tmp_path / "h.csv"
+    path.write_text("the old run\n")
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        h.to_csv(path)
+    assert path.read_text() == "the old run\n" and [p.name for p in tmp_path.iterdir()] == ["h.csv"]

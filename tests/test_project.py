@@ -187,7 +187,7 @@ def test_imports_run_one_way_through_public_names():
     top = lambda module: module.split(".")[0]  # noqa: E731
     assert not [(f, m) for f, m in _imports("autograd") if top(m) in ("nn", "viz")]
     assert not [(f, m) for f, m in _imports("nn") if top(m) == "viz"]
-    public_nn = {"nn", "nn.labels", "nn.replay", "nn.datasets", "nn.schedules", "nn.losses", "nn.metrics"}
+    public_nn = {"nn", "nn.labels", "nn.replay", "nn.datasets", "nn.schedules", "nn.losses", "nn.metrics", "nn.atomic"}
     for package in ("nn", "viz"):
         reaching = [(f, m) for f, m in _imports(package) if top(m) in ("autograd", "nn") and top(m) != package]
         assert all(m == "autograd" or m in public_nn for _, m in reaching), reaching

@@ -82,7 +82,7 @@ def add_train_parser(sub: argparse._SubParsersAction, example: str) -> None:
         description="Train a multi-layer perceptron with a progress bar, print a summary and write to --out: "
                     "loss.png, boundary.png (2-D classification), network.png, graph.svg (before training: the loss "
                     "of the worst-fitted sample with its gradients, one box per neuron), model.json (loadable with "
-                    "nn.MLP.load) and metrics.json. "
+                    "nn.MLP.load), metrics.json (settings and final numbers) and history.csv (a row per epoch). "
                     "The defaults reproduce micrograd's demo: 100 moons, MLP(2, [16, 16, 1]), hinge loss + 1e-4 L2, "
                     "SGD with lr 1.0 - 0.9 * k / 100, 100 full-batch steps.",
         epilog="examples:\n  " + example.replace("\n", "\n  "), formatter_class=argparse.RawDescriptionHelpFormatter,

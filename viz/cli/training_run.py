@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +101,7 @@ def train_and_write(args: argparse.Namespace) -> Run:
 
     matplotlib.use("Agg")
     import nn
+    from nn.atomic import write_text
 
     from ..boundary import plot_decision_boundary
     from ..loss import plot_loss
@@ -113,7 +113,7 @@ def train_and_write(args: argparse.Namespace) -> Run:
     if args.dataset not in REGRESSION and X.shape[1] == 2:
         files["decision boundary"] = out / "boundary.png"
     files.update({"network": out / "network.png", "graph": out / "graph.svg", "model": out / "model.json",
-                  "metrics": out / "metrics.json"})
+                  "metrics": out / "metrics.json", "history": out / "history.csv"})
     for path in files.values():  # a folder where a file goes is refused before training, not after
         writable_path(path, "file")
     model = nn.MLP(X.shape[1], [*args.hidden, k], activation=args.activation,
@@ -141,7 +141,10 @@ def train_and_write(args: argparse.Namespace) -> Run:
     with writing(files["model"]):
         model.save(files["model"])
     with writing(files["metrics"]):
-        _write_json(files["metrics"], metrics)
+        write_text(files["metrics"], json.dumps(metrics, indent=2, default=float) + "\n", "metrics", "JSON file",
+                   "metrics.json")
+    with writing(files["history"]):
+        history.to_csv(files["history"])
     with writing(files["loss curves"]):
         plot_loss(history, log=True, title=f"{args.dataset}: loss per epoch").savefig(files["loss curves"], dpi=110)
     if "decision boundary" in files:
@@ -151,14 +154,3 @@ def train_and_write(args: argparse.Namespace) -> Run:
     with writing(files["network"]):
         plot_network(model, heatmaps=X.shape[1] == 2, X=X).savefig(files["network"], dpi=110)
     return Run(out, files, model, history, seconds)
-
-
-def _write_json(path: Path, data: dict) -> None:
-    """Write atomically: a crash or a full disk never leaves half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=2, default=float) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written temporary behind
-        raise
