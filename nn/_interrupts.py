@@ -40,10 +40,22 @@ class CtrlC:
         self.requested = True
 
     def restore(self) -> None:
-        """The previous handler back, once (also after a KeyboardInterrupt that cut __exit__ short)."""
-        if self._installed:
-            self._installed = False
-            _signal.signal(signal.SIGINT, self._previous if self._previous is not None else _signal.SIG_DFL)
+        """The previous handler back, once (also after a KeyboardInterrupt that cut __exit__ short).
+
+        signal.signal first runs the handlers of signals that have already arrived, so a Ctrl-C
+        arriving just before the swap would run this handler there, and its KeyboardInterrupt
+        would stop the swap. Such a Ctrl-C is held instead, and raised again once the previous
+        handler is back, as sigint_deferred does.
+        """
+        if not self._installed:
+            return
+        self._held += 1
+        _signal.signal(signal.SIGINT, self._previous if self._previous is not None else _signal.SIG_DFL)
+        self._installed = False
+        self._held -= 1
+        pending, self._pending = self._pending, 0
+        for _ in range(pending):
+            signal.raise_signal(signal.SIGINT)
 
     def __exit__(self, *exc) -> bool:
         self.restore()
