@@ -6,7 +6,7 @@ import csv
 import io
 
 from ._arguments import integer, non_negative
-from .atomic import write_text
+from .atomic import check_path, write_text
 from .module import Module
 
 
@@ -53,6 +53,32 @@ class History:
         writer.writerows(self.records)
         write_text(path, text.getvalue(), "History.to_csv", "CSV file", "history.csv")
 
+    @classmethod
+    def read_csv(cls, path) -> History:
+        """The History in a file ``to_csv`` wrote (``chainrule train``'s history.csv), to plot or compare runs.
+
+        Every cell comes back as it was: ``epoch`` an int, an empty cell None, any other a
+        float. The file must have ``epoch`` and ``train_loss`` columns, a number in both on every
+        row, and the epochs 1, 2, 3, ...; anything else is a ValueError naming the file and line.
+        ``stopped_early``, ``interrupted`` and ``best_epoch`` are not in the file: they start unset.
+        """
+        path = check_path(path, "History.read_csv")
+        try:
+            with open(path, newline="", encoding="utf-8") as f:
+                rows = [(line, row) for line, row in enumerate(csv.reader(f), 1) if row]  # blank lines skipped
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ValueError(f"History.read_csv: {path!r} is not a CSV file of a history: {exc}") from None
+        if len(rows) < 2:
+            raise ValueError(f"History.read_csv: {path!r} has no epochs (to_csv writes a header and a row per epoch)")
+        header = rows[0][1]
+        if "epoch" not in header or "train_loss" not in header or len(set(header)) != len(header):
+            raise ValueError(f"History.read_csv: {path!r} starts with {header!r}, not the header to_csv writes "
+                             "(the record keys, each once, among them 'epoch' and 'train_loss')")
+        history = cls()
+        history.records = [_record(header, row, f"History.read_csv: {path!r}, line {line}", epoch)
+                           for epoch, (line, row) in enumerate(rows[1:], 1)]
+        return history
+
     def __repr__(self) -> str:
         if not self.records:
             return "History(no epochs)"
@@ -64,6 +90,23 @@ class History:
             if getattr(self, flag):
                 parts.append(flag)
         return f"History({', '.join(parts)})"
+
+
+def _record(header: list, row: list, where: str, epoch: int) -> dict:
+    """The record of epoch ``epoch`` from a row of a to_csv file under ``header``; ``where`` names the line."""
+    if len(row) != len(header):
+        raise ValueError(f"{where}: {len(row)} cells under a header of {len(header)}")
+    record: dict = {}
+    for key, cell in zip(header, row):
+        try:
+            record[key] = int(cell) if key == "epoch" else float(cell) if cell else None
+        except ValueError:
+            raise ValueError(f"{where}: {key} is {cell!r}, not {'an epoch number' if key == 'epoch' else 'a number'}"
+                             ) from None
+    if record["epoch"] != epoch or record["train_loss"] is None:
+        raise ValueError(f"{where}: expected epoch {epoch} with a train_loss, got epoch {record['epoch']} "
+                         f"and train_loss {record['train_loss']!r}")
+    return record
 
 
 class EarlyStopping:

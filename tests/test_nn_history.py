@@ -99,3 +99,41 @@ def test_to_csv_refuses_what_it_cannot_write_and_keeps_the_old_file(tmp_path, mo
     with pytest.raises(OSError, match="No space left"):
         h.to_csv(path)
     assert path.read_text() == "the old run\n" and [p.name for p in tmp_path.iterdir()] == ["h.csv"]
+
+
+def test_read_csv_gives_back_what_to_csv_wrote(tmp_path):
+    h = _history([3.0, 0.1 + 0.2, 1e-300])
+    h.records[1]["val_loss"] = 2.5
+    h.to_csv(tmp_path / "h.csv")
+    back = nn.History.read_csv(tmp_path / "h.csv")
+    assert back.records == h.records and [type(e) for e in back["epoch"]] == [int, int, int]
+    assert not back.stopped_early and not back.interrupted and back.best_epoch is None
+    (tmp_path / "blank.csv").write_text("epoch,train_loss\n\n1,2.0\n\n")  # blank lines, as an editor may leave
+    assert nn.History.read_csv(tmp_path / "blank.csv").records == [{"epoch": 1, "train_loss": 2.0}]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "has no epochs"),
+    ("epoch,train_loss\n", "has no epochs"),
+    ("step,loss\n1,2.0\n", r"starts with \['step', 'loss'\], not the header to_csv writes"),
+    ("epoch,train_loss,train_loss\n1,2,3\n", "not the header to_csv writes"),
+    ("epoch,train_loss\n1,2.0,7\n", "line 2: 3 cells under a header of 2"),
+    ("epoch,train_loss\n1,2.0\n2,lots\n", "line 3: train_loss is 'lots', not a number"),
+    ("epoch,train_loss\n1.5,2.0\n", "line 2: epoch is '1.5', not an epoch number"),
+    ("epoch,train_loss\n1,2.0\n3,1.0\n", "line 3: expected epoch 2 with a train_loss, got epoch 3"),
+    ("epoch,train_loss\n1,\n", "line 2: expected epoch 1 with a train_loss, got epoch 1 and train_loss None"),
+])
+def test_read_csv_refuses_a_file_to_csv_did_not_write(tmp_path, text, message):
+    path = tmp_path / "h.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=f"History.read_csv: '.*h.csv',? .*{message}"):
+        nn.History.read_csv(path)
+
+
+def test_read_csv_refuses_a_file_that_is_not_text(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_bytes(b"epoch,train_loss\n1,\xff\n")
+    with pytest.raises(ValueError, match="is not a CSV file of a history: 'utf-8' codec can't decode"):
+        nn.History.read_csv(path)
+    with pytest.raises(FileNotFoundError):
+        nn.History.read_csv(tmp_path / "missing.csv")

@@ -85,6 +85,11 @@ def test_plots_from_a_real_training_run(tmp_path, moons):
     assert np.allclose(fig.axes[0].get_lines()[0].get_ydata(), history["train_loss"])
     fig.savefig(tmp_path / "loss.png")
     check_image(tmp_path / "loss.png")
+    history.to_csv(tmp_path / "history.csv")  # a run read back from its file draws the same curves
+    again = plot_loss(nn.History.read_csv(tmp_path / "history.csv"))
+    for drawn, redrawn in zip(fig.axes[0].get_lines(), again.axes[0].get_lines(), strict=True):
+        assert drawn.get_label() == redrawn.get_label()
+        assert np.array_equal(drawn.get_xydata(), redrawn.get_xydata(), equal_nan=True)
     assert np.allclose(model_outputs(model, X), nn.predict(model, X), atol=1e-12)
     fig = plot_decision_boundary(model, X, y, resolution=40)
     accuracy = np.mean((nn.predict(model, X) > 0) == (y > 0))
