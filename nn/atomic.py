@@ -28,9 +28,9 @@ def write_text(path, text: str, what: str, kind: str, example: str) -> None:
     """Write ``text`` (UTF-8) to the file ``path`` atomically, refusing a directory, naming ``what``.
 
     ``kind`` says what the file is (``'model file'``) and ``example`` is the name suggested when
-    ``path`` is a directory (``'model.json'``).
-    The bytes are on disk (fsync) before the rename makes them visible. A new file gets the
-    usual mode (0o666 less the umask); a replaced one keeps its own.
+    ``path`` is a directory (``'model.json'``). The bytes are on disk (fsync) before the rename
+    makes them visible. A new file gets the usual mode (0o666 less the umask); a replaced one
+    keeps its own.
     """
     path = check_path(path, what)
     is_dir = bool(path) and os.path.isdir(path)

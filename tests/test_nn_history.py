@@ -1,6 +1,8 @@
 """nn.history: History columns and EarlyStopping's patience, direction and best state."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import nn
 
@@ -137,3 +139,15 @@ def test_read_csv_refuses_a_file_that_is_not_text(tmp_path):
         nn.History.read_csv(path)
     with pytest.raises(FileNotFoundError):
         nn.History.read_csv(tmp_path / "missing.csv")
+
+
+cell = st.one_of(st.none(), st.floats(allow_nan=False))  # what fit records: a float, or None
+
+
+@given(st.lists(st.tuples(st.floats(allow_nan=False), cell, cell), min_size=1, max_size=5))
+def test_every_float_survives_to_csv_and_read_csv(tmp_path_factory, rows):
+    h = nn.History()
+    h.records = [{"epoch": e, "train_loss": t, "val_loss": v, "lr": lr} for e, (t, v, lr) in enumerate(rows, 1)]
+    path = tmp_path_factory.mktemp("csv") / "h.csv"
+    h.to_csv(path)
+    assert nn.History.read_csv(path).records == h.records
