@@ -68,17 +68,20 @@ def mae(outputs, targets) -> float:
     return float(np.mean(np.abs(outputs - targets)))
 
 
-def get_metric(name: str | Metric, loss: str | Callable) -> Metric:
-    """The metric function for a name ('accuracy', 'mae') given the loss, or a callable as it is."""
+def get_metric(name: str | Metric, loss: str | Callable, who: str = "metrics") -> Metric:
+    """The metric function for a name ('accuracy', 'mae') given the loss, or a callable as it is.
+
+    An error names ``who`` asked for it (``'fit: metrics'``).
+    """
     if callable(name):
         return name
-    choice(name, "metrics", ("accuracy", "mae"))
+    choice(name, who, ("accuracy", "mae"))
     if name == "mae":
         return mae
     rule = LOSS_RULES.get(loss) if isinstance(loss, str) else None
     if rule is None:
         raise ValueError(
-            f"metrics: 'accuracy' needs a classification loss ({', '.join(sorted(set(LOSS_RULES)))}), not {loss!r}; "
+            f"{who}: 'accuracy' needs a classification loss ({', '.join(sorted(set(LOSS_RULES)))}), not {loss!r}; "
             "for another loss pass a callable, e.g. lambda out, y: nn.metrics.accuracy(out, y, 'sign')"
         )
     return lambda outputs, targets: accuracy(outputs, targets, rule)

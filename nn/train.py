@@ -165,7 +165,7 @@ def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params,
     return record
 
 
-def _metrics(metrics: Sequence, loss) -> list[tuple[str, Metric]]:
+def _metrics(metrics: Sequence, loss, who: str) -> list[tuple[str, Metric]]:
     if metrics is None:
         metrics = ("accuracy",) if isinstance(loss, str) and loss != "mse" else ()
     if isinstance(metrics, str) or callable(metrics):
@@ -173,7 +173,7 @@ def _metrics(metrics: Sequence, loss) -> list[tuple[str, Metric]]:
     named = []
     for m in metrics:
         name = m if isinstance(m, str) else getattr(m, "__name__", type(m).__name__)
-        named.append((name, get_metric(m, loss)))
+        named.append((name, get_metric(m, loss, f"{who}: metrics")))
     return named
 
 
@@ -229,7 +229,7 @@ def fit(
     one = gives_one_output(model)
     X, y = check_dataset(train, nin, "fit: train", one)
     loss_fn = losses.get_loss(loss)
-    named_metrics = _metrics(metrics, loss)
+    named_metrics = _metrics(metrics, loss, "fit")
     epochs = integer(epochs, "fit: epochs", 1)
     if batch_size is not None:
         batch_size = integer(batch_size, "fit: batch_size", 1)
@@ -253,6 +253,8 @@ def fit(
     if stopper is not None:
         stopper.reset()
     for i, callback in enumerate(callbacks):
+        if isinstance(callback, EarlyStopping):  # Keras's way: callbacks=[EarlyStopping(...)]
+            raise TypeError(f"fit: callbacks[{i}] is an EarlyStopping; pass it as early_stopping={callback!r}")
         if not callable(callback):
             raise TypeError(f"fit: callbacks[{i}] must be callable, got {callback!r}")
 
@@ -384,7 +386,7 @@ def evaluate(
         raise TypeError(f"evaluate: model must be an nn Module, got {type(model).__name__}")
     X, y = check_dataset((X, y), getattr(model, "nin", None), "evaluate", gives_one_output(model))
     loss_fn = losses.get_loss(loss)
-    named_metrics = _metrics(metrics, loss)
+    named_metrics = _metrics(metrics, loss, "evaluate")
     l1, l2 = non_negative(l1, "evaluate: l1"), non_negative(l2, "evaluate: l2")
     replay = replay_of(model, row=X[0]) if _use_tape(compile, model, None, "evaluate") else None
     value, outputs = _evaluate_rows(model, X.tolist(), y.tolist(), loss_fn, model.parameters(), l1, l2, replay)

@@ -190,6 +190,8 @@ def test_predict_and_evaluate():
     assert set(result) == {"loss", "accuracy", "mae"}
     assert result["mae"] == pytest.approx(np.mean(np.abs(out - [1, -1])))
     assert result["loss"] == pytest.approx(np.mean(np.maximum(0, 1 - out * [1, -1])))
+    with pytest.raises(ValueError, match="evaluate: metrics must be one of 'accuracy', 'mae'; got 'f1'"):
+        nn.evaluate(model, X, [1, -1], loss="hinge", metrics=["f1"])
 
 
 def test_a_column_of_targets_is_read_as_its_numbers_for_a_model_of_one_output():
@@ -257,13 +259,16 @@ def test_custom_loss_and_metric():
     (dict(train=([[float("nan")]], [1.0])), ValueError, r"X\[0, 0\] is nan"),
     (dict(train=[[1.0]]), TypeError, r"train must be a pair \(X, y\)"),
     (dict(loss="l1"), ValueError, "loss must be a callable or one of"),
-    (dict(loss="mse", metrics=["accuracy"]), ValueError, "'accuracy' needs a classification loss"),
+    (dict(loss="mse", metrics=["accuracy"]), ValueError, "fit: metrics: 'accuracy' needs a classification loss"),
+    (dict(metrics=["f1"]), ValueError, "fit: metrics must be one of 'accuracy', 'mae'; got 'f1'"),
     (dict(epochs=0), ValueError, "epochs must be >= 1"),
     (dict(batch_size=0), ValueError, "batch_size must be >= 1"),
     (dict(validation=1.5), ValueError, "validation must be between 0 and 1"),
     (dict(optimizer="adam"), TypeError, "optimizer must be an nn Optimizer"),
     (dict(optimizer=nn.SGD([Value(1.0)], lr=0.1)), ValueError, "updates none of the model's parameters"),
     (dict(callbacks=[1]), TypeError, r"callbacks\[0\] must be callable"),
+    (dict(callbacks=[nn.EarlyStopping("train_loss")]), TypeError,  # as Keras takes it
+     r"fit: callbacks\[0\] is an EarlyStopping; pass it as early_stopping=EarlyStopping\(monitor='train_loss'"),
     (dict(l2=-1.0), ValueError, "l2 must be >= 0"),
 ])
 def test_bad_arguments(kwargs, error, match):
