@@ -254,6 +254,10 @@ class Value:
     def __float__(self) -> float:
         return self.data
 
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.4f}"`` formats the data, as for a float; an empty spec gives the repr, as ``str``."""
+        return format(self.data, spec) if spec else repr(self)
+
     def __pos__(self) -> Value:
         return self
 

@@ -98,6 +98,10 @@ def test_detach_and_repr():
     assert y.is_leaf() and y.data == 6.0 and y.parents == ()
     assert "label='x'" in repr(x) and "op='mul'" in repr(x * 3)
     assert float(x) == 2.0
+    loss = x * 1.23456
+    assert f"{loss:.3f}" == "2.469" and f"{loss:>8.2e}" == "2.47e+00" and f"{loss}" == str(loss) == repr(loss)
+    with pytest.raises(ValueError, match="Unknown format code 'd'"):
+        f"{loss:d}"  # as for the float itself
 
 
 @pytest.mark.parametrize("make, message", [
