@@ -73,6 +73,10 @@ def test_errors():
         plot_loss([1.0, -0.5], log=True)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         plot_loss([1.0], ax="left")
+    with pytest.raises(TypeError, match="plot_loss: train_loss of epoch 2 is str 'a', not a number"):
+        plot_loss([1.0, "a"])  # it drew an empty plot
+    with pytest.raises(TypeError, match="plot_loss: val_loss of epoch 1 is list"):
+        plot_loss({"train_loss": [1.0], "val_loss": [[0.5]]})
 
 
 def test_a_new_figure_shows_itself_as_png_without_pyplot():

@@ -64,5 +64,5 @@ def test_errors():
         plot_network(MLP(3, [2, 1]), heatmaps=True)
     with pytest.raises(ValueError, match="resolution must be an int >= 4"):
         plot_network(MLP(2, [2, 1]), heatmaps=True, resolution=2)
-    with pytest.raises(TypeError, match="expected an nn MLP"):
+    with pytest.raises(TypeError, match="plot_network: model: expected an nn MLP, Layer or Neuron .* got object"):
         plot_network(object())

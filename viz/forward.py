@@ -16,15 +16,15 @@ from autograd import Value, no_grad
 from nn.replay import Replay, replay_of
 
 
-def layers_of(model: object) -> list:
-    """The model's layers (an MLP's ``layers``; a lone Layer or Neuron counts as one layer)."""
+def layers_of(model: object, what: str = "model") -> list:
+    """The model's layers (an MLP's ``layers``; a lone Layer or Neuron counts as one layer); ``what`` names it."""
     if hasattr(model, "layers"):
         return list(model.layers)
     if hasattr(model, "neurons"):
         return [model]
     if hasattr(model, "w") and hasattr(model, "b"):
         return [_OneNeuron(model)]
-    raise TypeError(f"model: expected an nn MLP, Layer or Neuron (.layers, .neurons or .w, .b), "
+    raise TypeError(f"{what}: expected an nn MLP, Layer or Neuron (.layers, .neurons or .w, .b), "
                     f"got {type(model).__name__}")
 
 

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from numbers import Real
 
 import numpy as np
 
 
 def column(history: object, name: str, what: str) -> np.ndarray:
-    """The column ``name`` of a history as floats, with nan where it is missing or not finite."""
+    """The column ``name`` of a history as floats, with nan where it is missing or not finite.
+
+    None (no validation that epoch) is missing; anything else that is not a real number (a
+    string, a list) is a TypeError naming the column and the epoch.
+    """
     values = _raw(history, name, what)
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values):
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            continue  # None: no validation that epoch
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, Real):
+            raise TypeError(f"{what}: {name} of epoch {i + 1} is {type(v).__name__} {v!r:.40}, not a number")
+        f = float(v)
         out[i] = f if math.isfinite(f) else np.nan
     return out
 

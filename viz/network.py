@@ -33,7 +33,7 @@ def plot_network(
     title: str | None = None,
 ) -> Figure:
     """The MLP's neurons and weights; with ``heatmaps`` (2 inputs) each neuron shows its output over the input plane."""
-    layers = layers_of(model)
+    layers = layers_of(model, "plot_network: model")
     mats = [weights(layer) for layer in layers]
     sizes = [mats[0][0].shape[1]] + [W.shape[0] for W, _, _ in mats]
     if heatmaps and sizes[0] != 2:
