@@ -195,6 +195,7 @@ class Layer(Module):
         nout = integer(nout, "Layer: nout", 1)
         choice(activation, "Layer: activation", ACTIVATIONS)
         choice(init, "Layer: init", INITS)
+        choice(graph, "Layer: graph", GRAPHS)
         rng = make_rng(seed, "Layer: seed")
         # Neuron after neuron, each drawing its weights (its bias draws nothing): micrograd's order.
         self.neurons = [
@@ -273,6 +274,8 @@ class MLP(Module):
         nouts = sizes[1:]
         choice(activation, "MLP: activation", ACTIVATIONS)
         choice(output_activation, "MLP: output_activation", ACTIVATIONS)
+        choice(init, "MLP: init", INITS)
+        choice(graph, "MLP: graph", GRAPHS)
         rng = make_rng(seed, "MLP: seed")
         last = len(nouts) - 1
         self.layers = [

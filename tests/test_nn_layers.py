@@ -187,8 +187,11 @@ def test_bad_inputs_are_refused_with_the_reason():
     (lambda: nn.MLP(2, []), "nouts must be a non-empty list"),
     (lambda: nn.MLP(2, [4, 0]), r"nouts\[1\] must be >= 1"),
     (lambda: nn.MLP(2, [4, 1], activation="softmax"), "activation must be one of"),
-    (lambda: nn.MLP(2, [4, 1], graph="fast"), "graph must be one of"),
-    (lambda: nn.Layer(2, 3, init="zeros"), "init must be one of"),
+    (lambda: nn.MLP(2, [4, 1], graph="fast"), "^MLP: graph must be one of"),
+    (lambda: nn.MLP(2, [4, 1], init="he2"), "^MLP: init must be one of"),  # each names the class it was given to
+    (lambda: nn.Layer(2, 3, graph="fast"), "^Layer: graph must be one of"),
+    (lambda: nn.Layer(2, 3, init="zeros"), "^Layer: init must be one of"),
+    (lambda: nn.Neuron(2, init="zeros"), "^Neuron: init must be one of"),
     (lambda: nn.Neuron(2, weights=[1.0]), "weights must be a list of nin=2"),
     (lambda: nn.Neuron(2.0), "nin must be an int"),
 ])
