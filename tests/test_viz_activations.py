@@ -46,6 +46,13 @@ def test_custom_functions_and_given_axes():
     assert np.allclose(lines(axes[0])["f'(x)"].get_ydata(), np.where(x > 0, 1.0, 0.01))
 
 
+def test_a_point_is_marked_only_where_the_derivative_jumps():
+    fig = plot_activations(["relu", "leaky_relu", "elu", "gelu"], points=81)
+    marked = [[label for label in lines(ax) if "taken as" in label] for ax in fig.axes]
+    # elu's pieces meet with the same slope at 0 (alpha 1): its f' bends there but does not jump
+    assert marked == [["f'(0) taken as 0"], ["f'(0) taken as 0.01"], [], []]
+
+
 def test_curve_uses_the_engine():
     ys, ds = curve(lambda v: v * v * v, [2.0, -1.0])
     assert list(ys) == [8.0, -1.0] and list(ds) == [12.0, 3.0]

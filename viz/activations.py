@@ -47,6 +47,12 @@ def _kinks(piece: Callable | None, xs: np.ndarray) -> list[float]:
     return kinks
 
 
+def _jumps(fn: Callable[[Value], Value], k: float, step: float = 1e-6) -> bool:
+    """Whether f' jumps at k, where the op changes piece: relu's does; elu's (alpha 1) only bends."""
+    _, (left, right) = curve(fn, [k - step, k + step])
+    return abs(right - left) > 1e-3 * max(1.0, abs(left), abs(right))
+
+
 def curve(fn: Callable[[Value], Value], xs: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """f(x) and f'(x) at each x, from the engine's forward and backward."""
     ys, ds = [], []
@@ -65,7 +71,8 @@ def plot_activations(
     points: int = 401,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
-    """One panel per activation: the function (solid) and its derivative (dashed), kinks marked."""
+    """One panel per activation: the function (solid) and its derivative (dashed), with the value the
+    engine takes for f' marked where f' jumps (relu's kink at 0; not elu's, whose f' is continuous)."""
     if isinstance(names, str) or callable(names):
         names = [names]
     items = [_function(n, "plot_activations") for n in names]
@@ -90,7 +97,7 @@ def plot_activations(
         ax.plot(xs, ys, color=FUNCTION, lw=2, label="f(x)")
         ax.plot(xs, ds, color=DERIVATIVE, lw=2, ls="--", label="f'(x)")
         for k in _kinks(piece, xs):
-            if lo <= k <= hi:
+            if lo <= k <= hi and _jumps(fn, k):
                 _, d = curve(fn, [k])
                 ax.plot([k], d, "o", color=DERIVATIVE, ms=5, zorder=3, label=f"f'({k:g}) taken as {d[0]:g}")
         ax.set_title(name)
