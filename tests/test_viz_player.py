@@ -152,7 +152,8 @@ def test_jupyter_shows_the_player_and_a_picture_where_scripts_do_not_run():
         assert image.width > 500 and "max-width:100%" in parsed.imgs[0]["style"]
     text = " ".join(t for t in parsed.outside if not t.startswith("<"))
     assert "\u201cTrust Notebook\u201d" in text and "command palette" in text and "JupyterLab 4" in text
-    assert "Trust Notebook" in bundle["text/plain"]
+    assert bundle["text/plain"].startswith("<StepThrough: backward of 'o' in 6 frames, over 10 nodes>\n")
+    assert "Trust Notebook" in bundle["text/plain"] and repr(player) == bundle["text/plain"].split("\n")[0]
     # Trusted, the script plays every frame and caption.
     (script,) = parsed.scripts
     frames, captions = _script_array(script, "frames"), _script_array(script, "captions")

@@ -51,6 +51,10 @@ class StepThrough:
     def __len__(self) -> int:
         return len(self.steps) + 1
 
+    def __repr__(self) -> str:
+        name = repr(self.root.label) if self.root.label else "the output"
+        return f"<StepThrough: backward of {name} in {len(self)} frames, over {len(self.data.nodes)} nodes>"
+
     def _check(self, k: int) -> int:
         if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self):
             raise ValueError(f"step_through: frame must be an int from 0 to {len(self) - 1}, got {k!r}")
@@ -151,7 +155,7 @@ class StepThrough:
         if "image/png" in wanted:
             bundle["image/png"] = self.png(0)
         if "text/plain" in wanted:
-            bundle["text/plain"] = f"backward of {self.root.label or 'the output'} in {len(self)} frames. {TRUST_HELP}"
+            bundle["text/plain"] = f"{self!r}\n{TRUST_HELP}"
         return bundle
 
 
