@@ -3,10 +3,12 @@
 Wall-clock times on a shared machine move by up to 2x between runs; the number of instructions
 the interpreter executes for the same program does not. So a change to the engine's hot path can
 be weighed here to a few instructions per node, where benchmarks/engine.py's times cannot tell it
-from the machine's noise. Each count is a run of N nodes less a run of 0 (the interpreter's start
-and the imports), divided by N; with the cyclic collector on (as users run) and off (the engine's
-own work). The same chains are counted on engine.py's sorted floor (floor.py's SortedNode), so
-chainrule / floor, the ratio issue 10 bounds in time, comes out as a count that repeats too.
+from the machine's noise. The graphs are engine.py's shapes, built, run backward and freed once;
+each count is that run less the same program without the graph (the interpreter's start, the
+imports, the data), divided by N; with the cyclic collector on (as users run) and off (the
+engine's own work). Each shape is counted on chainrule and on engine.py's sorted floor (floor.py's
+SortedNode), so chainrule / floor, the ratio issue 10 bounds in time, comes out as a count that
+repeats too.
 
 Usage: .venv/bin/python benchmarks/instructions.py [--n 20000] [--root PATH]
 (--root: the checkout whose autograd to count, by default this one). Needs valgrind.
@@ -22,37 +24,35 @@ import sys
 import tempfile
 from pathlib import Path
 
+from engine import SHAPES  # benchmarks/engine.py, next to this script
+
 ROOT = Path(__file__).resolve().parent.parent
-SHAPES = {  # name -> the statement that grows the chain y (a Value) by one node
-    "chain x.relu()": "y = y.relu()",
-    "chain x + 1.0": "y = y + 1.0",
+ENGINES = {  # name -> the import that binds Value and total (the n-ary sum) to the engine's
+    "chainrule": "from autograd import Value, sum as total",
+    "sorted floor": "from floor import SortedNode as Value, total",
 }
-ENGINES = {  # name -> the import that binds Value to the engine's scalar
-    "chainrule": "from autograd import Value",
-    "sorted floor": "from floor import SortedNode as Value",
-}
+# engine.py's shapes, built as engine.py builds them; with build False, the same program without
+# the graph (the interpreter's start, the imports and the data), which each count subtracts.
 PROGRAM = """
 import gc, sys
 sys.path.insert(0, {root!r})
 sys.path.insert(0, {benchmarks!r})
+from engine import SHAPES
 {engine}
+data = [float(i) for i in range({n})]
 if {gc_off}:
     gc.disable()
-def run(n):
-    y = Value(0.5)
-    for _ in range(n):
-        {grow}
-    y.backward()
-run({n})
+if {build}:
+    SHAPES[{shape!r}](Value, total, {n}, data).backward()
 """
 
 
-def instructions(root: str, engine: str, grow: str, n: int, gc_off: bool) -> int:
+def instructions(root: str, engine: str, shape: str, n: int, gc_off: bool, build: bool) -> int:
     """All instructions callgrind counts for one run of PROGRAM."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
-        code = PROGRAM.format(root=root, benchmarks=str(ROOT / "benchmarks"), engine=ENGINES[engine], grow=grow,
-                              n=n, gc_off=gc_off)
+        code = PROGRAM.format(root=root, benchmarks=str(ROOT / "benchmarks"), engine=ENGINES[engine], shape=shape,
+                              n=n, gc_off=gc_off, build=build)
         result = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
                                  "-c", code], capture_output=True, text=True)
     found = re.search(r"Collected : (\d+)", result.stderr)
@@ -71,9 +71,9 @@ def main() -> None:
     print(f"instructions per node, build + backward + free, {args.n:,} nodes, autograd from {args.root}")
     print("| graph | chainrule, collector off | on | sorted floor, off | on | chainrule / floor, off | on |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, grow in SHAPES.items():
-        counts = {(engine, off): (instructions(args.root, engine, grow, args.n, off)
-                                  - instructions(args.root, engine, grow, 0, off)) // args.n
+    for name in SHAPES:
+        counts = {(engine, off): (instructions(args.root, engine, name, args.n, off, True)
+                                  - instructions(args.root, engine, name, args.n, off, False)) // args.n
                   for engine in ENGINES for off in (True, False)}
         ratios = [counts["chainrule", off] / counts["sorted floor", off] for off in (True, False)]
         print(f"| {name} | {counts['chainrule', True]:,} | {counts['chainrule', False]:,} "
