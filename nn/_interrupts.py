@@ -52,10 +52,15 @@ class CtrlC:
         self._held += 1
         _signal.signal(signal.SIGINT, self._previous if self._previous is not None else _signal.SIG_DFL)
         self._installed = False
+        self.release()
+
+    def release(self) -> None:
+        """End one block of holding Ctrl-C; after the last, raise again each Ctrl-C it held, in turn."""
         self._held -= 1
-        pending, self._pending = self._pending, 0
-        for _ in range(pending):
-            signal.raise_signal(signal.SIGINT)
+        if not self._held:
+            pending, self._pending = self._pending, 0
+            for _ in range(pending):
+                signal.raise_signal(signal.SIGINT)
 
     def __exit__(self, *exc) -> bool:
         self.restore()
@@ -92,11 +97,7 @@ class sigint_deferred:  # noqa: N801 - used as a function, like contextlib's con
     def __exit__(self, *exc) -> bool:
         ctrl_c = self._ctrl_c
         if ctrl_c is not None:
-            ctrl_c._held -= 1
-            if not ctrl_c._held:
-                pending, ctrl_c._pending = ctrl_c._pending, 0
-                for _ in range(pending):
-                    signal.raise_signal(signal.SIGINT)
+            ctrl_c.release()
         elif self._previous is not None:
             _signal.signal(signal.SIGINT, self._previous)
             for _ in self._received:
