@@ -20,10 +20,15 @@ import numpy as np
 from ._arguments import integer, non_negative, real
 
 
-def _rng(seed) -> np.random.Generator:
+def generator(seed, name: str) -> np.random.Generator:
+    """A numpy Generator for ``seed``: a non-negative int seeds a new one, a Generator is used as it is (shared),
+    None is fresh; anything else is an error naming ``name`` (``'fit: seed'``)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    return np.random.default_rng(None if seed is None else integer(seed, "seed"))
+    if seed is not None and not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be None, a non-negative int or a numpy.random.Generator, "
+                        f"got {type(seed).__name__} {seed!r:.80}")
+    return np.random.default_rng(None if seed is None else integer(seed, name, 0))
 
 
 def _counts(n: int, k: int) -> list[int]:
@@ -66,7 +71,7 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5,
     factor = real(factor, "circles: factor")
     if not 0.0 < factor < 1.0:
         raise ValueError(f"circles: factor must be between 0 and 1 (exclusive), got {factor!r}")
-    rng = _rng(seed)
+    rng = generator(seed, "circles: seed")
     n_out, n_in = n - n // 2, n // 2
     angles_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     angles_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
@@ -84,7 +89,7 @@ def xor(n: int = 100, noise: float = 0.0, seed: int | None = None) -> tuple[np.n
     """Points uniform in [-1, 1]^2, label 1 where exactly one coordinate is positive; noise moves them after."""
     n = integer(n, "xor: n", 1)
     noise = non_negative(noise, "xor: noise")
-    rng = _rng(seed)
+    rng = generator(seed, "xor: seed")
     X = rng.uniform(-1.0, 1.0, (n, 2))
     y = ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(np.intp)
     return X + rng.normal(0.0, noise, X.shape), y
@@ -95,7 +100,7 @@ def spiral(n: int = 300, k: int = 3, noise: float = 0.2, seed: int | None = None
     n = integer(n, "spiral: n", 1)
     k = integer(k, "spiral: k", 2)
     noise = non_negative(noise, "spiral: noise")
-    rng = _rng(seed)
+    rng = generator(seed, "spiral: seed")
     parts_X, parts_y = [], []
     for j, m in enumerate(_counts(n, k)):
         radius = np.linspace(0.0, 1.0, m)
@@ -113,7 +118,7 @@ def blobs(n: int = 150, k: int = 3, noise: float = 0.5, radius: float = 2.0,
     k = integer(k, "blobs: k", 2)
     noise = non_negative(noise, "blobs: noise")
     radius = real(radius, "blobs: radius")
-    rng = _rng(seed)
+    rng = generator(seed, "blobs: seed")
     angles = 2 * np.pi * np.arange(k) / k
     centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])
     y = np.hstack([np.full(m, j, dtype=np.intp) for j, m in enumerate(_counts(n, k))])
@@ -127,7 +132,7 @@ def line(n: int = 100, noise: float = 0.1, slope: float = 2.0, intercept: float 
     n = integer(n, "line: n", 1)
     noise = non_negative(noise, "line: noise")
     slope, intercept = real(slope, "line: slope"), real(intercept, "line: intercept")
-    rng = _rng(seed)
+    rng = generator(seed, "line: seed")
     x = rng.uniform(-1.0, 1.0, n)
     return x.reshape(-1, 1), slope * x + intercept + rng.normal(0.0, noise, n)
 
@@ -136,27 +141,26 @@ def sine(n: int = 100, noise: float = 0.1, seed: int | None = None) -> tuple[np.
     """Regression: x uniform in [-pi, pi], y = sin(x) + noise."""
     n = integer(n, "sine: n", 1)
     noise = non_negative(noise, "sine: noise")
-    rng = _rng(seed)
+    rng = generator(seed, "sine: seed")
     x = rng.uniform(-np.pi, np.pi, n)
     return x.reshape(-1, 1), np.sin(x) + rng.normal(0.0, noise, n)
 
 
-def split_sizes(n: int, val: float | int) -> tuple[int, int]:
+def split_sizes(n: int, val: float | int, name: str = "train_val_split: val") -> tuple[int, int]:
     """(training, validation) sample counts when ``val`` (a fraction or a count) of n is held out.
 
-    The one place that rounds: ``train_val_split`` and ``nn.steps_per_epoch`` both use it.
+    The one place that rounds: ``train_val_split``, ``fit`` and ``nn.steps_per_epoch`` use it.
+    An error names ``name``, the argument ``val`` came from.
     """
     if isinstance(val, numbers.Integral) and not isinstance(val, bool):
         n_val = int(val)
     else:
-        share = real(val, "train_val_split: val")
+        share = real(val, name)
         if not 0.0 < share < 1.0:
-            raise ValueError(f"train_val_split: val must be a fraction in (0, 1) or a count, got {val!r}")
+            raise ValueError(f"{name} must be a fraction in (0, 1) or a count, got {val!r}")
         n_val = int(round(share * n))
     if not 1 <= n_val <= n - 1:
-        raise ValueError(
-            f"train_val_split: val={val!r} leaves {n_val} of {n} samples for validation; both parts need at least one"
-        )
+        raise ValueError(f"{name}={val!r} leaves {n_val} of {n} samples for validation; both parts need at least one")
     return n - n_val, n_val
 
 
@@ -167,6 +171,6 @@ def train_val_split(X, y, val: float = 0.2, seed: int | None = None) -> tuple[tu
         raise ValueError(f"train_val_split: X has {len(X)} samples but y has {len(y)}")
     n = len(X)
     n_val = n - split_sizes(n, val)[0]
-    order = _rng(seed).permutation(n)
+    order = generator(seed, "train_val_split: seed").permutation(n)
     held, kept = order[:n_val], order[n_val:]
     return (X[kept], y[kept]), (X[held], y[held])

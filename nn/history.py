@@ -113,7 +113,8 @@ class EarlyStopping:
     """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
 
     Losses improve downwards, accuracies (a name containing 'accuracy') upwards. With
-    ``restore_best`` the model gets back the parameters of its best epoch when training ends.
+    ``restore_best`` the model gets back the parameters of its best epoch when training ends,
+    however it ends (stopped early, all epochs run, Ctrl-C); not when fit raises DivergedError.
     """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,

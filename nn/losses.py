@@ -3,6 +3,8 @@
 Every loss takes the batch's predictions (one Value, or one list of Values, per sample) and
 its targets, and returns the mean over the samples as one Value to call ``backward`` on.
 Lengths that differ, labels out of range or an empty batch raise a ValueError saying which.
+A sample's one output, or its one target, may also be a list of one (as a Layer of one neuron
+gives its output).
 
 A target may also be a Value (a leaf, as ``fit`` records a step to compile it into a tape): it
 then stays in the graph and the loss takes a form that holds for every target value, with no
@@ -43,7 +45,13 @@ def _batch(preds, targets, who: str) -> tuple[list, list]:
     return preds, targets
 
 
+def _single(x):
+    """One output or target of a sample: a list (or tuple) of one, as a Layer of one neuron gives, is its item."""
+    return x[0] if isinstance(x, (list, tuple)) and len(x) == 1 else x
+
+
 def _value(p, who: str, i: int) -> Value:
+    p = _single(p)
     return p if isinstance(p, Value) else Value(as_number(p, f"{who}: preds[{i}]"))
 
 
@@ -53,6 +61,7 @@ def _number(t, who: str, i: int) -> float:
 
 def _target(t, who: str, i: int) -> float | Value:
     """A target as a number, or as the Value it is (a leaf of a recorded step), its number checked."""
+    t = _single(t)
     if isinstance(t, Value):
         _number(t.data, who, i)
         return t
@@ -77,8 +86,13 @@ def mse(preds: Sequence, targets: Sequence) -> Value:
         if hasattr(t, "tolist"):
             t = t.tolist()
         if isinstance(p, (list, tuple)):
-            if not isinstance(t, (list, tuple)) or len(t) != len(p):
-                raise ValueError(f"{who}: sample {i} has {len(p)} outputs but its target is {t!r}")
+            if not isinstance(t, (list, tuple)):
+                if len(p) != 1:
+                    raise ValueError(f"{who}: sample {i} has {len(p)} outputs but its target is one number, "
+                                     f"{_data(t)!r}; give each sample a list of {len(p)} targets")
+                t = [t]
+            if len(t) != len(p):
+                raise ValueError(f"{who}: sample {i} has {len(p)} outputs but its target has {len(t)}: {t!r:.200}")
             for pj, tj in zip(p, t):
                 terms.append((_value(pj, who, i) - _target(tj, who, i)) ** 2)
         else:
@@ -161,6 +175,7 @@ def _logits(row, who: str, i: int) -> list[Value]:
 
 
 def _class_index(t, k: int, who: str, i: int) -> int:
+    t = _single(t)
     if isinstance(t, float) and t.is_integer():
         t = int(t)
     if isinstance(t, bool) or not isinstance(t, numbers.Integral):
@@ -253,12 +268,14 @@ LOSSES: dict[str, Loss] = {
 }
 
 
-def get_loss(loss: str | Loss) -> Loss:
-    """The loss function for a name in LOSSES ('mse', 'bce', 'bce_logits', 'ce', 'hinge') or a callable."""
+def get_loss(loss: str | Loss, who: str = "") -> Loss:
+    """The loss function for a name in LOSSES ('mse', 'bce', 'bce_logits', 'ce', 'hinge') or a callable;
+    an error names ``who`` asked for it (``'fit'``)."""
     if callable(loss):
         return loss
     if not isinstance(loss, str) or loss not in LOSSES:
-        raise ValueError(f"loss must be a callable or one of {', '.join(map(repr, LOSSES))}; got {loss!r}")
+        raise ValueError(f"{who + ': ' if who else ''}loss must be a callable or one of "
+                         f"{', '.join(map(repr, LOSSES))}; got {loss!r}")
     return LOSSES[loss]
 
 
@@ -292,14 +309,16 @@ _LEAF_TARGETS = {
 }
 
 
-def leaf_targets(loss: Loss, y, nout: int) -> np.ndarray:
+def leaf_targets(loss: Loss, y, nout: int, who: str = "") -> np.ndarray:
     """Targets y checked for ``loss`` and shaped (n, width): the numbers each sample's target leaves take.
 
     A built-in loss checks every label as it would in a step (cross_entropy's become one-hot
-    rows of ``nout``); a callable loss gets each row of y as it is.
+    rows of ``nout``); a callable loss gets each row of y as it is. An error starts with
+    ``who`` (``'fit: validation'``), then the loss's name.
     """
     form = _LEAF_TARGETS.get(loss)
     y = np.asarray(y)
     if form is None:
         return y.astype(float).reshape(len(y), -1)
-    return form(y, nout, getattr(loss, "__name__", "loss"))
+    name = getattr(loss, "__name__", "loss")
+    return form(y, nout, f"{who}: {name}" if who else name)

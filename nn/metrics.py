@@ -6,6 +6,7 @@ targets, and return a float; they build no graph.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
@@ -74,6 +75,7 @@ def get_metric(name: str | Metric, loss: str | Callable, who: str = "metrics") -
     An error names ``who`` asked for it (``'fit: metrics'``).
     """
     if callable(name):
+        _check_signature(name, who)
         return name
     choice(name, who, ("accuracy", "mae"))
     if name == "mae":
@@ -85,3 +87,16 @@ def get_metric(name: str | Metric, loss: str | Callable, who: str = "metrics") -
             "for another loss pass a callable, e.g. lambda out, y: nn.metrics.accuracy(out, y, 'sign')"
         )
     return lambda outputs, targets: accuracy(outputs, targets, rule)
+
+
+def _check_signature(metric: Callable, who: str) -> None:
+    """A TypeError now, before any training, for a callable that cannot be called as metric(outputs, targets)."""
+    try:
+        signature = inspect.signature(metric)
+    except (TypeError, ValueError):  # some builtins have no signature to read: the call will tell
+        return
+    try:
+        signature.bind(None, None)
+    except TypeError:
+        raise TypeError(f"{who}: {getattr(metric, '__name__', metric)!r} must take (outputs, targets), "
+                        f"but its signature is {signature}") from None

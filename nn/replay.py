@@ -9,7 +9,6 @@ per-layer view) is its own tape.
 
 from __future__ import annotations
 
-import json
 import weakref
 from collections.abc import Callable, Sequence
 
@@ -23,14 +22,20 @@ STATIC = (Neuron, Layer, MLP)
 
 
 def is_static(model: object) -> bool:
-    """True for nn's own modules, whose recorded graph is the same for every input."""
-    return isinstance(model, STATIC)
+    """True for nn's own modules, whose recorded graph is the same for every input: Neuron, Layer and MLP
+    themselves, not a subclass, whose code may branch on the numbers."""
+    return type(model) in STATIC
 
 
 def structure(model, params: list[Value]) -> tuple:
-    """What a recording of an nn model depends on: its config and its parameter objects (their numbers are
-    read at each replay). A recording stays valid while this is the same."""
-    return json.dumps(model.config(), sort_keys=True), tuple(map(id, params))
+    """What a recording of an nn model depends on: each neuron's inputs, activation and graph, layer by
+    layer (the neurons may differ, as they may not in a config), and its parameter objects (their numbers
+    are read at each replay). A recording stays valid while this is the same."""
+    if isinstance(model, Neuron):
+        layers = [[model]]
+    else:
+        layers = [layer.neurons for layer in (model.layers if isinstance(model, MLP) else [model])]
+    return tuple(tuple((n.nin, n.activation, n.graph) for n in layer) for layer in layers), tuple(map(id, params))
 
 
 def input_leaves(nin: int, row: Sequence[float] | None = None) -> list[Value]:

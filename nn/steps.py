@@ -63,8 +63,14 @@ def eager_step(model, rows, targets, loss_fn, params, optimizer: Optimizer, l1: 
         optimizer.step()
     except ValueError as exc:
         raise StepFailed(str(exc)) from None
-    norm = math.sqrt(sum(float(p.grad) ** 2 for p in optimizer.params))
-    return value, norm, [data_of(p) for p in preds]
+    return value, grad_norm([float(p.grad) for p in optimizer.params]), [data_of(p) for p in preds]
+
+
+def grad_norm(grads: list[float]) -> float:
+    """The gradients' Euclidean norm: sqrt of the sum of squares, as the compiled step computes it, or
+    where a square overflows (a finite gradient above about 1e154) math.hypot, which does not."""
+    squares = sum(g * g for g in grads)
+    return math.sqrt(squares) if math.isfinite(squares) else math.hypot(*grads)
 
 
 class _LeafValues:
@@ -264,8 +270,9 @@ def compiled_step(steps: dict, numbers: Numbers, model, rows, targets, scalar, l
     except (DomainError, GuardError):
         return None
     mine = numbers.optimized(grads)
-    squares = float(mine @ mine)
-    every = squares if mine is grads else float(grads @ grads)  # (also the gradients the optimizer does not use)
+    with np.errstate(over="ignore"):  # an overflowing sum of squares is found below
+        squares = float(mine @ mine)
+        every = squares if mine is grads else float(grads @ grads)  # (also the gradients the optimizer does not use)
     # a finite sum of squares has finite terms; an overflowing one, as a non-finite number, sends the step to eager
     if not (math.isfinite(value) and math.isfinite(squares) and math.isfinite(every)):
         return None

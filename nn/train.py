@@ -9,26 +9,27 @@ One step, either way, is nn/steps.py's; this module runs the epochs around it.
 from __future__ import annotations
 
 import math
-import os
+import numbers
 import weakref
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-from autograd import DomainError, no_grad
+from autograd import DomainError, Value, no_grad
 
 from . import losses
-from ._arguments import fraction, integer, non_negative
+from ._arguments import integer, non_negative
 from ._gc import gc_paused
 from ._interrupts import CtrlC
 from .data_checks import check_dataset, check_inputs
-from .datasets import split_sizes, train_val_split
+from .datasets import generator, split_sizes, train_val_split
 from .history import EarlyStopping, History
 from .layers import gives_one_output
 from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
+from .progress import progress as show_progress
 from .replay import Replay, is_static, replay_of, structure
 from .steps import Numbers, StepFailed, TapedLoss, compiled_step, data_of, eager_step, objective
 
@@ -44,21 +45,6 @@ class DivergedError(FloatingPointError):
         self.history, self.epoch, self.step = history, epoch, step
 
 
-def _progress_bar(total: int, enabled: bool):
-    """A tqdm bar over epochs: a widget in Jupyter, text in a terminal; imported only when shown."""
-    if enabled:
-        # tqdm.auto warns at import time in a Jupyter without ipywidgets, so only import it here.
-        from tqdm.auto import tqdm
-    else:
-        from tqdm import tqdm
-    return tqdm(total=total, desc="fit", unit="epoch", disable=not enabled)
-
-
-def _tqdm_disabled() -> bool:
-    """TQDM_DISABLE=1 in the environment, read now (tqdm itself reads it once, when it is imported)."""
-    return os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false", "no")
-
-
 def _batch_size(n: int, batch_size: int | None) -> int:
     """The samples per step fit uses for n training samples (None: all of them)."""
     return n if batch_size is None or batch_size >= n else batch_size
@@ -69,7 +55,7 @@ def steps_per_epoch(n: int, batch_size: int | None = None, validation: float | i
 
     ``validation`` is fit's fraction (or count) held out of the n samples, if any.
     """
-    n_train = n if validation is None else split_sizes(n, validation)[0]
+    n_train = n if validation is None else split_sizes(n, validation, "steps_per_epoch: validation")[0]
     return math.ceil(n_train / _batch_size(n_train, batch_size))
 
 
@@ -153,35 +139,70 @@ def _run_epoch(epoch, model, rows, targets, rng, shuffle, size, loss_fn, params,
         if numbers is not None:
             numbers.flush()
             ctrl_c.before_interrupt = None
-    record = {
-        "epoch": epoch,
-        "train_loss": _mean_loss(step_losses),
-        "val_loss": None,
-        "lr": lr,
-        "grad_norm": sum(norms) / len(norms),
-    }
+    record = dict(zip(COLUMNS, (epoch, _mean_loss(step_losses), None, lr, sum(norms) / len(norms))))
     for name, metric in named_metrics:
         record[name] = metric(np.asarray(outputs), np.asarray(batch_targets))
     return record
 
 
+# fit's columns before the metrics': each epoch's record starts with these (evaluate's result with 'loss')
+COLUMNS = ("epoch", "train_loss", "val_loss", "lr", "grad_norm")
+
+
 def _metrics(metrics: Sequence, loss, who: str) -> list[tuple[str, Metric]]:
+    """(name, metric) for each metric; a ValueError for a name whose column another already has."""
     if metrics is None:
         metrics = ("accuracy",) if isinstance(loss, str) and loss != "mse" else ()
     if isinstance(metrics, str) or callable(metrics):
         metrics = (metrics,)
     named = []
+    columns = set(COLUMNS) if who == "fit" else {"loss"}
     for m in metrics:
         name = m if isinstance(m, str) else getattr(m, "__name__", type(m).__name__)
         named.append((name, get_metric(m, loss, f"{who}: metrics")))
+        mine = (name, f"val_{name}") if who == "fit" else (name,)  # fit has a validation column per metric
+        taken = [column for column in mine if column in columns]
+        if taken:
+            raise ValueError(f"{who}: metrics: {name!r} would write the column {taken[0]!r}, which "
+                             f"{'another metric' if taken[0] not in COLUMNS + ('loss',) else who} writes; "
+                             "give the function another name (def my_name(outputs, targets): ...)")
+        columns.update(mine)
     return named
 
 
-def _early_stopping(early_stopping, has_validation: bool) -> EarlyStopping | None:
-    if early_stopping is None or isinstance(early_stopping, EarlyStopping):
-        return early_stopping
-    patience = integer(early_stopping, "fit: early_stopping (a patience or an EarlyStopping)", 1)
-    return EarlyStopping("val_loss" if has_validation else "train_loss", patience)
+def _output_count(model: Module, row: list) -> int:
+    """How many outputs the model gives per sample: run once on ``row``, without a graph."""
+    with no_grad():
+        out = model(row)
+    return 1 if isinstance(out, Value) else len(out)
+
+
+def _callbacks(callbacks) -> tuple:
+    """fit's callbacks as a tuple: one callable is a tuple of one, as for metrics."""
+    if callable(callbacks):
+        return (callbacks,)
+    try:
+        return tuple(callbacks)
+    except TypeError:
+        raise TypeError(f"fit: callbacks must be a callable or a list of them, got {type(callbacks).__name__} "
+                        f"{callbacks!r:.80}") from None
+
+
+def _early_stopping(early_stopping, has_validation: bool, named_metrics: list) -> EarlyStopping | None:
+    """The EarlyStopping for fit's argument (a patience makes one), its monitor checked against the columns."""
+    if early_stopping is None:
+        return None
+    if not isinstance(early_stopping, EarlyStopping):
+        patience = integer(early_stopping, "fit: early_stopping (a patience or an EarlyStopping)", 1)
+        return EarlyStopping("val_loss" if has_validation else "train_loss", patience)
+    names = [name for name, _ in named_metrics]
+    columns = [c for c in (*COLUMNS[1:], *names) if has_validation or c != "val_loss"]
+    columns += [f"val_{name}" for name in names] if has_validation else []
+    if early_stopping.monitor not in columns:
+        hint = "; it needs validation=(X_val, y_val) or a fraction" if early_stopping.monitor.startswith("val_") else ""
+        raise ValueError(f"fit: early_stopping monitors {early_stopping.monitor!r}, which this fit does not "
+                         f"record{hint}; it records {', '.join(map(repr, columns))}")
+    return early_stopping
 
 
 def fit(
@@ -193,7 +214,7 @@ def fit(
     epochs: int = 10,
     batch_size: int | None = None,
     shuffle: bool = True,
-    validation: tuple | float | None = None,
+    validation: tuple | float | int | None = None,
     metrics: Sequence | None = None,
     seed: int | None = None,
     callbacks: Sequence[Callable] = (),
@@ -208,19 +229,21 @@ def fit(
     ``loss``: 'mse', 'bce', 'bce_logits', 'ce', 'hinge' or a callable ``(preds, targets) -> Value``.
     ``optimizer``: an Optimizer over ``model.parameters()`` (default ``Adam(lr=0.01)``).
     ``batch_size``: samples per step (None: the whole set, one step per epoch, no shuffling).
-    ``validation``: ``(X_val, y_val)``, or a fraction of ``train`` to hold out.
+    ``validation``: ``(X_val, y_val)``, or a fraction (or a count) of ``train`` to hold out.
     ``metrics``: names ('accuracy', 'mae') or callables ``(outputs, targets) -> float``; default
     accuracy for classification losses. ``seed`` fixes shuffling and the validation split.
-    ``callbacks``: ``callback(record, model)`` after each epoch; returning True stops training.
+    ``callbacks``: ``callback(record, model)`` (one, or a list) after each epoch; returning True stops training.
     ``early_stopping``: a patience (epochs without improvement of val_loss, or train_loss
     without validation) or an EarlyStopping. ``l1`` / ``l2``: penalty strengths on the sum of
-    |parameters| / of squared parameters, added to the losses. ``progress``: a tqdm bar
-    (also off with TQDM_DISABLE=1). A non-finite loss or gradient raises DivergedError;
-    Ctrl-C stops after the current step and returns the history so far; a second Ctrl-C stops
-    at once, though never halfway through a step's writes (each step is applied whole or not at all).
+    |parameters| / of squared parameters, added to the losses. ``progress``: a tqdm bar, or a line per
+    epoch where stderr is a file or a pipe (off with TQDM_DISABLE=1 too). A non-finite loss or
+    gradient raises DivergedError; Ctrl-C stops after the current step and returns the history so
+    far; a second Ctrl-C stops at once, though never halfway through a step's writes (each step is
+    applied whole or not at all).
     ``compile``: True to run each step through a compiled tape (recorded once per batch size),
     False for the eager graph of Values, 'auto' (default) for the tape when the model is one of
-    nn's own (Neuron, Layer, MLP) and the loss a built-in name. Both give the same History.
+    nn's own (Neuron, Layer, MLP themselves: a subclass may branch on the numbers) and the loss
+    a built-in name. Both give the same History. Every label is checked before the first step.
     """
     if not isinstance(model, Module):
         raise TypeError(f"fit: model must be an nn Module (Neuron, Layer, MLP, ...), got {type(model).__name__}")
@@ -228,7 +251,7 @@ def fit(
     nin = getattr(model, "nin", None)
     one = gives_one_output(model)
     X, y = check_dataset(train, nin, "fit: train", one)
-    loss_fn = losses.get_loss(loss)
+    loss_fn = losses.get_loss(loss, "fit")
     named_metrics = _metrics(metrics, loss, "fit")
     epochs = integer(epochs, "fit: epochs", 1)
     if batch_size is not None:
@@ -236,9 +259,9 @@ def fit(
     if not isinstance(shuffle, bool):
         raise TypeError(f"fit: shuffle must be True or False, got {shuffle!r}")
     l1, l2 = non_negative(l1, "fit: l1"), non_negative(l2, "fit: l2")
-    rng = np.random.default_rng(seed)
-    if isinstance(validation, float):
-        fraction(validation, "fit: validation")
+    rng = generator(seed, "fit: seed")
+    if isinstance(validation, numbers.Real) and not isinstance(validation, bool):  # a fraction or a count of train
+        split_sizes(len(X), validation, "fit: validation")
         (X, y), (X_val, y_val) = train_val_split(X, y, val=validation, seed=rng)
     elif validation is not None:
         X_val, y_val = check_dataset(validation, nin, "fit: validation", one)
@@ -249,9 +272,10 @@ def fit(
         raise TypeError(f"fit: optimizer must be an nn Optimizer (SGD, Adam, AdamW), got {type(optimizer).__name__}")
     elif not {id(p) for p in params} & {id(p) for p in optimizer.params}:
         raise ValueError("fit: the optimizer updates none of the model's parameters; build it with model.parameters()")
-    stopper = _early_stopping(early_stopping, validation is not None)
+    stopper = _early_stopping(early_stopping, validation is not None, named_metrics)
     if stopper is not None:
         stopper.reset()
+    callbacks = _callbacks(callbacks)
     for i, callback in enumerate(callbacks):
         if isinstance(callback, EarlyStopping):  # Keras's way: callbacks=[EarlyStopping(...)]
             raise TypeError(f"fit: callbacks[{i}] is an EarlyStopping; pass it as early_stopping={callback!r}")
@@ -262,11 +286,15 @@ def fit(
     val_rows, val_targets = (X_val.tolist(), y_val.tolist()) if validation is not None else (None, None)
     n = len(rows)
     size = _batch_size(n, batch_size)
+    # Every label is checked here, before any step, as each step would check its batch's.
+    nout = _output_count(model, rows[0])
+    leaf_rows = losses.leaf_targets(loss_fn, y, nout, "fit: train")
+    if validation is not None:
+        losses.leaf_targets(loss_fn, y_val, nout, "fit: validation")
     tape = None
-    if use_tape:  # the targets are checked once here, as each eager step would check its batch's
+    if use_tape:
         scalar = y.ndim == 1 and loss_fn is not losses.cross_entropy
         steps, replay, val_losses = _recorded(model, params, loss_fn, l1, l2, scalar, bool(named_metrics), rows[0])
-        nout = len(replay.outputs)
         val_loss = None
         if validation is not None:  # the validation loss's tape, kept for the same targets
             val_key = (y_val.shape, y_val.dtype.str, y_val.tobytes())
@@ -274,10 +302,10 @@ def fit(
             if val_loss is None:
                 val_losses.clear()  # one set of validation targets kept at a time
                 val_loss = val_losses[val_key] = TapedLoss(val_targets, loss_fn, params, l1, l2)
-        tape = _Compiled(steps, X.astype(float), losses.leaf_targets(loss_fn, y, nout), scalar, replay, val_loss,
+        tape = _Compiled(steps, X.astype(float), leaf_rows, scalar, replay, val_loss,
                          Numbers(params, optimizer))
     history = History()
-    bar = _progress_bar(epochs, progress and not _tqdm_disabled())
+    shown = show_progress(epochs, progress)
     ctrl_c = CtrlC()
     try:
         with ctrl_c:
@@ -292,8 +320,8 @@ def fit(
                 for name, metric in named_metrics:
                     record[f"val_{name}"] = metric(np.asarray(val_out), y_val) if validation is not None else None
                 history.records.append(record)
-                bar.update(1)
-                bar.set_postfix({k: f"{v:.4g}" for k, v in record.items() if k != "epoch" and v is not None})
+                if shown is not None:
+                    shown.epoch(record)
                 if ctrl_c.requested:
                     history.interrupted = True
                     break
@@ -303,9 +331,6 @@ def fit(
                     break
                 if stopper is not None and stopper.update(record, model):
                     history.stopped_early = True
-                    if stopper.restore_best and stopper.best_state is not None:
-                        model.load_state_dict(stopper.best_state)
-                        history.best_epoch = stopper.best_epoch
                     break
             if ctrl_c.requested:  # also a Ctrl-C that came after the last epoch's check, during its callbacks
                 history.interrupted = True
@@ -313,8 +338,18 @@ def fit(
         history.interrupted = True
     finally:
         ctrl_c.restore()  # (a second Ctrl-C landing in CtrlC's __exit__ would leave its handler behind)
-        bar.close()
+        if shown is not None:
+            shown.close()
+    if stopper is not None and stopper.restore_best and history.records:  # however training ended
+        _restore_best(stopper, model, history)
     return history
+
+
+def _restore_best(stopper: EarlyStopping, model: Module, history: History) -> None:
+    """Give the model back the parameters of the monitored value's best epoch, if that was not the last."""
+    if stopper.best_state is not None and stopper.best_epoch != history.records[-1]["epoch"]:
+        model.load_state_dict(stopper.best_state)
+        history.best_epoch = stopper.best_epoch
 
 
 # The step tapes, the Replay and validation's loss tape that fit recorded for an nn model, kept while
@@ -385,7 +420,7 @@ def evaluate(
     if not isinstance(model, Module):
         raise TypeError(f"evaluate: model must be an nn Module, got {type(model).__name__}")
     X, y = check_dataset((X, y), getattr(model, "nin", None), "evaluate", gives_one_output(model))
-    loss_fn = losses.get_loss(loss)
+    loss_fn = losses.get_loss(loss, "evaluate")
     named_metrics = _metrics(metrics, loss, "evaluate")
     l1, l2 = non_negative(l1, "evaluate: l1"), non_negative(l2, "evaluate: l2")
     replay = replay_of(model, row=X[0]) if _use_tape(compile, model, None, "evaluate") else None

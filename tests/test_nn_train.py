@@ -258,24 +258,52 @@ def test_custom_loss_and_metric():
     (dict(train=([[1.0]], ["a"])), TypeError, "y must be an array of numbers"),
     (dict(train=([[float("nan")]], [1.0])), ValueError, r"X\[0, 0\] is nan"),
     (dict(train=[[1.0]]), TypeError, r"train must be a pair \(X, y\)"),
-    (dict(loss="l1"), ValueError, "loss must be a callable or one of"),
     (dict(loss="mse", metrics=["accuracy"]), ValueError, "fit: metrics: 'accuracy' needs a classification loss"),
     (dict(metrics=["f1"]), ValueError, "fit: metrics must be one of 'accuracy', 'mae'; got 'f1'"),
     (dict(epochs=0), ValueError, "epochs must be >= 1"),
     (dict(batch_size=0), ValueError, "batch_size must be >= 1"),
-    (dict(validation=1.5), ValueError, "validation must be between 0 and 1"),
+    (dict(validation=1.5), ValueError, r"fit: validation must be a fraction in \(0, 1\) or a count, got 1.5"),
     (dict(optimizer="adam"), TypeError, "optimizer must be an nn Optimizer"),
     (dict(optimizer=nn.SGD([Value(1.0)], lr=0.1)), ValueError, "updates none of the model's parameters"),
     (dict(callbacks=[1]), TypeError, r"callbacks\[0\] must be callable"),
     (dict(callbacks=[nn.EarlyStopping("train_loss")]), TypeError,  # as Keras takes it
      r"fit: callbacks\[0\] is an EarlyStopping; pass it as early_stopping=EarlyStopping\(monitor='train_loss'"),
     (dict(l2=-1.0), ValueError, "l2 must be >= 0"),
+    (dict(loss="l1"), ValueError, "^fit: loss must be a callable or one of"),
+    # every label is checked before the first step, the validation set's too, eager or compiled
+    (dict(train=([[1.0], [2.0]], [1.0, 0.5]), loss="hinge", batch_size=1, compile=False), ValueError,
+     r"fit: train: hinge: targets\[1\] = 0.5; hinge labels are -1 or \+1"),
+    (dict(train=([[1.0], [2.0]], [1.0, -1.0]), loss="hinge", validation=([[1.0]], [0.0])), ValueError,
+     r"fit: validation: hinge: targets\[0\] = 0.0"),
+    (dict(train=([[1.0], [2.0]], [1, 0]), loss="bce_logits", validation=([[1.0]], [2]), compile=False), ValueError,
+     r"fit: validation: binary_cross_entropy_with_logits: targets\[0\] = 2.0 is out of range"),
+    # a metric's column may not overwrite another's
+    (dict(metrics=[lambda o, t: 1.0, lambda o, t: 2.0]), ValueError,
+     "fit: metrics: '<lambda>' would write the column '<lambda>', which another metric writes"),
+    (dict(metrics=[nn.metrics.mae, "mae"]), ValueError, "'mae' would write the column 'mae'"),
+    (dict(metrics=[type("train_loss", (), {"__call__": lambda self, o, t: 0.0})()]), ValueError,
+     "'train_loss' would write the column 'train_loss', which fit writes"),
+    (dict(metrics=[nn.metrics.mae, type("loss", (), {"__call__": lambda self, o, t: 0.0})()]), ValueError,
+     "'loss' would write the column 'val_loss', which fit writes"),
+    (dict(metrics=[lambda out: 0.0]), TypeError, r"fit: metrics: '<lambda>' must take \(outputs, targets\)"),
+    (dict(early_stopping=nn.EarlyStopping()), ValueError,
+     r"fit: early_stopping monitors 'val_loss', which this fit does not record; it needs validation="),
+    (dict(early_stopping=nn.EarlyStopping("val_mae"), metrics=["mae"], validation=([[1.0]], [1.0])), None, None),
+    (dict(early_stopping=nn.EarlyStopping("accuracy")), ValueError, "records 'train_loss', 'lr', 'grad_norm'$"),
+    (dict(seed=-1), ValueError, "fit: seed must be >= 0, got -1"),
+    (dict(seed=1.5), TypeError, "fit: seed must be None, a non-negative int or a numpy.random.Generator, got float"),
+    (dict(callbacks=5), TypeError, "fit: callbacks must be a callable or a list of them, got int 5"),
+    (dict(validation=2), ValueError, r"fit: validation=2 leaves 2 of 2 samples for validation"),
 ])
 def test_bad_arguments(kwargs, error, match):
     arguments = dict(train=([[1.0], [2.0]], [1.0, 2.0]), progress=False)
     arguments.update(kwargs)
     model = nn.MLP(1, [2, 1], seed=0)
     before = model.state_dict()
+    if error is None:  # the same arguments, right: fit trains
+        nn.fit(model, arguments.pop("train"), **arguments)
+        assert model.state_dict() != before
+        return
     with pytest.raises(error, match=match):
         nn.fit(model, arguments.pop("train"), **arguments)
     assert model.state_dict() == before
