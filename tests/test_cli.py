@@ -146,7 +146,24 @@ HOSTILE = [
     ("not a number", ["gradcheck", "x", "x=abc"], 2, "x=abc is not a number"),
     ("not name=value", ["gradcheck", "x", "x1"], 2, "expected name=value"),
     ("domain", ["graph", "log(x)", "x=-1"], 2, "log: input must be > 0"),
-    ("bad format", ["graph", "x", "x=1", "--out", "{tmp}/g.gif"], 2, "--format must be one of"),
+    ("bad format", ["graph", "x", "x=1", "--out", "{tmp}/g.gif"], 2, "g.gif: .gif is not a format this command writes"),
+    ("bad format option", ["graph", "x", "x=1", "--format", "gif"], 2, "argument --format: invalid choice: 'gif'"),
+    ("not a regular file", ["graph", "x", "x=1", "--out", "/dev/null"], 2,
+     "--out /dev/null is not a regular file (the drawing would go to /dev/null.svg)"),
+    ("empty out", ["graph", "x", "x=1", "--out", ""], 2, "--out is empty"),
+    ("too many nodes", ["graph", "x*y+x", "x=1", "y=2", "--max-nodes", "3"], 2,
+     "the graph has 4 nodes, more than --max-nodes 3"),
+    ("negative seed", ["train", "--seed", "-1"], 2, "argument --seed: expected an int from 0 to 4294967295, got '-1'"),
+    ("nan l2", ["train", "--l2", "nan"], 2, "argument --l2: expected a float >= 0, got 'nan'"),
+    ("val too large", ["train", "--n", "3", "--val", "0.9", "--out", "{tmp}/left/val"], 2,
+     "--val=0.9 leaves 3 of 3 samples for validation"),
+    ("wrong loss for the set", ["train", "--dataset", "line", "--loss", "hinge", "--out", "{tmp}/left/loss"], 2,
+     "--dataset line is a regression set: use --loss mse"),
+    ("graph outside the domain", ["graph", "log(x)", "x=-1", "--out", "{tmp}/left/g/g.svg", "--steps",
+                                  "{tmp}/left/steps"], 2, "log: input must be > 0"),
+    ("a frame's place taken", ["graph", "x*2", "x=1", "--out", "{tmp}/left/taken.svg", "--steps", "{tmp}/taken"], 1,
+     "cannot write {tmp}/taken/backward.gif: it is a directory"),
+    ("infinite eps", ["gradcheck", "x*x", "x=1", "--eps", "inf"], 2, "argument --eps: expected a float > 0, got 'inf'"),
     ("unknown option", ["train", "--colour", "red"], 2, "unrecognized arguments: --colour red"),
     ("wrong loss", ["train", "--dataset", "spiral", "--loss", "hinge"], 2, "use --loss ce"),
     ("bad fraction", ["train", "--val", "1.5"], 2, "fraction"),
@@ -169,6 +186,7 @@ def hostile_runs(tmp_path_factory):
     (tmp / "file.txt").write_text("in the way")
     (tmp / "run" / "model.json").mkdir(parents=True)
     (tmp / "full").mkdir()
+    (tmp / "taken" / "backward.gif").mkdir(parents=True)
     if FULL.exists():
         (tmp / "full.svg").symlink_to(FULL)
         (tmp / "full" / "loss.png").symlink_to(FULL)
@@ -204,6 +222,7 @@ def test_hostile_successes_draw_what_they_say(hostile_runs):
     assert "x+0.111" in long_title and "1" * 200 not in long_title and "\u2026" in long_title  # shortened to draw
     assert "y" * 200 not in (tmp / "name.svg").read_text()
     assert (tmp / "file.txt").read_text() == "in the way"
+    assert not (tmp / "left").exists() and not (tmp / "runs").exists()  # a refused run made no folder, no file
     if FULL.exists():  # the model and metrics come before the pictures, and no temporary file is left
         written = {p.name for p in (tmp / "full").iterdir()}
         assert written == {"graph.svg", "model.json", "metrics.json", "history.csv", "loss.png"}
@@ -216,6 +235,20 @@ def test_stdout_that_cannot_be_written(tmp_path):
         run = subprocess.run([sys.executable, "-m", "viz.cli", "graph", "x", "x=1", "--out", str(tmp_path / "g.svg")],
                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, cwd=ROOT, env=ENV)
     assert run.returncode == 1 and run.stderr == "chainrule graph: error: No space left on device\n"
+
+
+def test_an_option_before_the_command_is_named():
+    run = chainrule("--bogus", "train")
+    assert run.returncode == 2 and run.stderr == ("chainrule: error: unrecognized option '--bogus'; the command comes "
+                                                  "first: chainrule {train,graph,gradcheck} [options]\n")
+
+
+def test_stdout_whose_reader_has_gone_ends_quietly(tmp_path):
+    # a reader that closes at once (as `| head -1` does after its line): status 1, and nothing said on stderr
+    run = subprocess.Popen([sys.executable, "-m", "viz.cli", "gradcheck", "x*y", "x=1", "y=2"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, cwd=ROOT, env=ENV)
+    run.stdout.close()
+    assert run.wait(timeout=300) == 1 and run.stderr.read() == b""
 
 
 def test_ctrl_c_during_training_writes_the_model_so_far_and_exits_130(tmp_path):

@@ -120,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "chainrule" + (f" {argv[0]}" if argv and argv[0] in ("train", *FORMULA_COMMANDS) else "")
     try:
+        if argv and argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+            # (argparse would first complain that the command is missing, and never name the option)
+            raise UsageError(f"unrecognized option {argv[0][:80]!r}; the command comes first: "
+                             "chainrule {train,graph,gradcheck} [options]")
         args, unknown = build_parser().parse_known_args(_protect_formula(argv))
         if unknown:  # reported here, not by argparse, to name the subcommand and say where formulas go
             hint = " (a formula starting with '-' goes after --)" if argv[0] in FORMULA_COMMANDS else ""
@@ -134,7 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         message, status = f"error: {_one_line(exc)}", EXIT_BAD_INPUT
     except WriteError as exc:
         message, status = f"error: {_one_line(exc)}", EXIT_FAULT
-    except OSError as exc:  # stdout failing (a closed pipe, a full disk), or another fault of the machine
+    except BrokenPipeError:  # stdout's reader has gone (| head): nobody is left to tell
+        _quiet_broken_stdout()
+        return EXIT_FAULT
+    except OSError as exc:  # stdout failing (a full disk), or another fault of the machine
         _quiet_broken_stdout()
         message, status = f"error: {exc.strerror or _one_line(exc)}", EXIT_FAULT
     except Exception as exc:  # noqa: BLE001 - a fault of the machine (no renderer, no memory): still one line

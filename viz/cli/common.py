@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,6 +17,30 @@ EXIT_BAD_INPUT, EXIT_FAULT, EXIT_INTERRUPTED = 2, 1, 130
 
 DASH_HELP = ("An expression may start with '-' (\"-x*y\"); after '--' every argument is the expression or "
              "a value, so options go before it.")
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 epoch', '3 epochs': a count and its noun, singular or plural (for the nouns the commands print)."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def number(kind, low, high=None, *, above: bool = False):
+    """An argparse type: a finite number of ``kind``, at least ``low`` (more, with ``above``) and at most ``high``."""
+    article = "an" if kind is int else "a"
+    wanted = f"{article} {kind.__name__} {'>' if above else '>='} {low:g}" if high is None else \
+        f"{article} {kind.__name__} from {low} to {high}"
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        fits = math.isfinite(value) and (value > low if above else value >= low) and (high is None or value <= high)
+        if not fits:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        return value
+
+    return parse
 
 
 class UsageError(Exception):
@@ -58,6 +83,22 @@ def writing(path: Path | str) -> Iterator[Path | str]:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def writable_paths(*places: tuple[Path, str]) -> None:
+    """Each (path, 'file' or 'folder') checked, then each tried with writable_path, before any work is done:
+    a place taken by the wrong kind (a directory where a file goes) is refused before any folder is made."""
+    for path, what in places:
+        _refuse_taken(path, what)
+    for path, what in places:
+        writable_path(path, what)
+
+
+def _refuse_taken(path: Path, what: str) -> None:
+    if what == "file" and path.is_dir():
+        raise WriteError(f"cannot write {path}: it is a directory")
+    if what == "folder" and path.exists() and not path.is_dir():
+        raise WriteError(f"cannot write {path}: it is a file, not a folder")
+
+
 def writable_path(path: Path, what: str) -> Path:
     """Create the folder that will hold ``path`` (or is ``path``) and try it, before any work is done.
 
@@ -65,10 +106,7 @@ def writable_path(path: Path, what: str) -> Path:
     is what tells: permission bits say nothing to root, and /proc refuses new files to everyone.
     """
     folder = path if what == "folder" else path.parent
-    if what == "file" and path.is_dir():
-        raise WriteError(f"cannot write {path}: it is a directory")
-    if what == "folder" and path.exists() and not path.is_dir():
-        raise WriteError(f"cannot write {path}: it is a file, not a folder")
+    _refuse_taken(path, what)
     with writing(path):
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):

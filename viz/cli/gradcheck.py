@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import UsageError, add_expression_arguments, assignments
+from .common import UsageError, add_expression_arguments, assignments, number
 from .formula import parse
 
 
@@ -31,5 +31,6 @@ def add_gradcheck_parser(sub: argparse._SubParsersAction, example: str) -> None:
         epilog="example:\n  " + example, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_expression_arguments(check)
-    check.add_argument("--eps", type=float, default=1e-6, help="the finite-difference step (default 1e-6)")
+    check.add_argument("--eps", type=number(float, 0, above=True), default=1e-6,
+                       help="the finite-difference step (default 1e-6)")
     check.set_defaults(run=cmd_gradcheck)

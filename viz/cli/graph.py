@@ -5,48 +5,88 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import UsageError, add_expression_arguments, assignments, writable_path, writing
+from .common import (
+    UsageError,
+    WriteError,
+    add_expression_arguments,
+    assignments,
+    counted,
+    number,
+    writable_paths,
+    writing,
+)
 
 FORMATS = ("svg", "png", "pdf")
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    """Print each input's gradient and write the graph (and, with --steps, the step-through frames)."""
+    """Print each input's gradient and write the graph (and, with --steps, the step-through frames).
+
+    The formula is evaluated, differentiated and laid out as a drawing before any folder is made or
+    file tried, so a mistake in it leaves nothing behind.
+    """
+    from autograd import topological_order
+
     from ..graph import draw_graph
     from ..player import step_through
     from .formula import parse
 
     expression = parse(args.expression)
     leaves = expression.bind(assignments(args.values))
-    given = Path(args.out) if args.out else Path(f"graph.{args.format or 'svg'}")
-    fmt = args.format or given.suffix.lstrip(".").lower() or "svg"
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    out_path = given if given.suffix.lstrip(".").lower() == fmt else given.with_suffix(f".{fmt}")
-    writable_path(given, "file")  # an --out that is a folder is refused, not turned into folder.svg
-    writable_path(out_path, "file")
-    steps_dir = writable_path(Path(args.steps), "folder") if args.steps else None
-
+    out_path, fmt = _output(args.out, args.format)
     params = _parameters(leaves, args.params)  # drawn as parameters: the named ones, and no guessing from labels
     out = expression(*leaves)  # a formula without variables gives a one-node graph
     out.label = out.label or "out"
-    player = step_through(out, params=params) if steps_dir else None  # frames start from the graph before backward
+    size = len(topological_order(out))
+    if size > args.max_nodes:
+        raise UsageError(f"the graph has {size} nodes, more than --max-nodes {args.max_nodes}; raise --max-nodes "
+                         "(Graphviz takes longer the larger the graph) or draw a smaller formula")
+    player = step_through(out, params=params, max_nodes=args.max_nodes) if args.steps else None  # before backward
     out.backward()
+    drawing = draw_graph(out, rankdir=args.rankdir, title=args.expression, params=params, max_nodes=args.max_nodes)
+
+    places = [(out_path, "file")]
+    if player is not None:
+        steps_dir = Path(args.steps)
+        gif, page = steps_dir / "backward.gif", steps_dir / "backward.html"
+        places += [(steps_dir, "folder"), (gif, "file"), (page, "file")]
+    writable_paths(*places)
     print(f"{args.expression} = {out.data:.6g}")
     width = max(len(leaf.label) for leaf in leaves) if leaves else 0
     for leaf in leaves:
         print(f"  d/d{leaf.label:<{width}} = {leaf.grad:.6g}")
-    drawing = draw_graph(out, rankdir=args.rankdir, title=args.expression, params=params)
     with writing(out_path):
         drawing.save(out_path, fmt)
     print(f"graph: {out_path}")
     if player is not None:
         with writing(steps_dir):
             frames = player.save_frames(steps_dir, format="png" if fmt == "pdf" else fmt)
-            gif = player.save_gif(steps_dir / "backward.gif")
-            page = player.save_html(steps_dir / "backward.html")
-        print(f"step-through: {len(frames)} frames in {steps_dir}/, {gif} and {page} (one page, arrow keys step)")
+        with writing(gif):
+            player.save_gif(gif)
+        with writing(page):
+            player.save_html(page)
+        print(f"step-through: {counted(len(frames), 'frame')} in {steps_dir}/, {gif} and {page} "
+              "(one page, arrow keys step)")
     return 0
+
+
+def _output(out: str | None, format: str | None) -> tuple[Path, str]:  # noqa: A002 - the option's name
+    """The file --out names (its suffix made the format's) and the format: --format, else --out's suffix, else svg."""
+    if out is not None and not out.strip():
+        raise UsageError("--out is empty; give a file such as graph.svg")
+    given = Path(out) if out else Path(f"graph.{format or 'svg'}")
+    suffix = given.suffix.lstrip(".").lower()
+    if format is None and suffix and suffix not in FORMATS:
+        raise UsageError(f"--out {out}: {given.suffix} is not a format this command writes; "
+                         f"end it in {', '.join('.' + f for f in FORMATS)}, or give --format")
+    fmt = format or suffix or "svg"
+    if given.is_dir():
+        raise WriteError(f"cannot write {given}: it is a directory")  # not turned into folder.svg
+    path = given if suffix == fmt else given.with_suffix(f".{fmt}")
+    if path != given and given.exists() and not given.is_file():  # /dev/null would become /dev/null.svg
+        raise UsageError(f"--out {out} is not a regular file (the drawing would go to {path}); "
+                         "give a file such as graph.svg")
+    return path, fmt
 
 
 def _parameters(leaves: list, names: str | None) -> dict:
@@ -76,4 +116,6 @@ def add_graph_parser(sub: argparse._SubParsersAction, example: str) -> None:
     graph.add_argument("--params", metavar="NAMES", help="variables to draw as parameters (weights, biases), "
                        "comma-separated, e.g. w1,w2,b; the others are drawn as inputs")
     graph.add_argument("--steps", metavar="DIR", help="also write the backward frames, a GIF and an HTML page to DIR")
+    graph.add_argument("--max-nodes", type=number(int, 1), default=300, metavar="N",
+                       help="refuse a graph of more than N nodes (default 300): Graphviz would take long to lay it out")
     graph.set_defaults(run=cmd_graph)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 
-from .common import EXIT_INTERRUPTED
+from .common import EXIT_INTERRUPTED, counted, number
 from .training_run import DATASETS, LOSSES, SCHEDULES, train_and_write
 
 
@@ -18,19 +17,6 @@ def _hidden(text: str) -> list[int]:
     if any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError(f"layer sizes must be >= 1, got {text!r}")
     return sizes
-
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}") from None
-        if not (value > 0 and math.isfinite(value)):
-            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}")
-        return value
-
-    return parse
 
 
 def _fraction(text: str) -> float:
@@ -56,7 +42,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     last = history.records[-1]
     shape = f"MLP({model.nin}, {model.nouts})"
     print(f"trained {shape} ({len(model.parameters())} parameters) on {args.n} {args.dataset} points "
-          f"in {run.seconds:.1f} s, {len(history)} epochs ({'compiled tape' if args.compile else 'eager'})")
+          f"in {run.seconds:.1f} s, {counted(len(history), 'epoch')} ({'compiled tape' if args.compile else 'eager'})")
     summary = [f"train loss {last['train_loss']:.4g}"]
     if last.get("accuracy") is not None:
         summary.append(f"accuracy {last['accuracy']:.1%}")
@@ -69,8 +55,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     for name, path in run.files.items():
         print(f"  {name:<18} {path}")
     if history.interrupted:
-        print(f"chainrule train: interrupted after {len(history)} epochs; the files hold the model as it was then",
-              file=sys.stderr)
+        print(f"chainrule train: interrupted after {counted(len(history), 'epoch')}; the files hold the model as it "
+              "was then", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0
 
@@ -88,8 +74,8 @@ def add_train_parser(sub: argparse._SubParsersAction, example: str) -> None:
         epilog="examples:\n  " + example.replace("\n", "\n  "), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     train.add_argument("--dataset", choices=DATASETS, default="moons", help="the toy data set (default moons)")
-    train.add_argument("--n", type=_positive(int), default=100, help="number of points (default 100)")
-    train.add_argument("--noise", type=float, default=0.1, help="noise of the data set (default 0.1)")
+    train.add_argument("--n", type=number(int, 1), default=100, help="number of points (default 100)")
+    train.add_argument("--noise", type=number(float, 0), default=0.1, help="noise of the data set (default 0.1)")
     train.add_argument("--hidden", type=_hidden, default=[16, 16], help="hidden layer sizes (default 16,16)")
     from autograd import OPS  # the table's activations, without importing nn (numpy) to build the parser
 
@@ -98,14 +84,16 @@ def add_train_parser(sub: argparse._SubParsersAction, example: str) -> None:
     train.add_argument("--loss", choices=LOSSES, default=None,
                        help="default: hinge for two classes, ce for more, mse for regression")
     train.add_argument("--optimizer", choices=("sgd", "adam"), default="sgd", help="default sgd")
-    train.add_argument("--lr", type=_positive(float), default=1.0, help="learning rate (default 1.0)")
+    train.add_argument("--lr", type=number(float, 0, above=True), default=None,
+                       help="learning rate (default 1.0, micrograd's; 0.02 for the regression sets line and sine)")
     train.add_argument("--schedule", choices=SCHEDULES, default="linear",
                        help="learning-rate schedule over all steps (default linear: lr down to lr/10)")
-    train.add_argument("--epochs", type=_positive(int), default=100, help="default 100")
-    train.add_argument("--batch-size", type=_positive(int), default=None, help="samples per step (default all)")
+    train.add_argument("--epochs", type=number(int, 1), default=100, help="default 100")
+    train.add_argument("--batch-size", type=number(int, 1), default=None, help="samples per step (default all)")
     train.add_argument("--val", type=_fraction, default=0.0, help="fraction held out for validation (default 0)")
-    train.add_argument("--l2", type=float, default=1e-4, help="L2 penalty strength (default 1e-4)")
-    train.add_argument("--seed", type=int, default=1337, help="seed of the data, the weights and shuffling")
+    train.add_argument("--l2", type=number(float, 0), default=1e-4, help="L2 penalty strength (default 1e-4)")
+    train.add_argument("--seed", type=number(int, 0, 2**32 - 1), default=1337,
+                       help="seed of the data, the weights and shuffling (default 1337)")
     train.add_argument("--out", help="the folder to write (default runs/DATASET); created if missing; other files "
                        "in it are left alone")
     train.add_argument("--compile", action=argparse.BooleanOptionalAction, default=True,
