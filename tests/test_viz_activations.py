@@ -22,13 +22,22 @@ def test_functions_and_derivatives_match_the_formulas(tmp_path):
     x = np.linspace(-4, 4, 81)
     relu, tanh, sigmoid, linear = (lines(ax) for ax in axes)
     assert np.allclose(relu["f(x)"].get_ydata(), np.maximum(x, 0))
-    assert np.allclose(relu["f'(x)"].get_ydata(), (x > 0).astype(float))
+    # f' is cut at the jump: up to (0, 0) from the left, a gap, then from (0, 1); no vertical line at 0.
+    dx, dy = relu["f'(x)"].get_xdata(), relu["f'(x)"].get_ydata()
+    gap = int(np.flatnonzero(np.isnan(dy))[0])
+    assert np.isnan(dy).sum() == 1 and list(dx[gap - 1:gap + 2]) == [0.0, 0.0, 0.0]
+    assert np.array_equal(dx[:gap], x[x <= 0]) and np.allclose(dy[:gap], 0.0)
+    assert np.array_equal(dx[gap + 1:], np.r_[0.0, x[x > 0]]) and np.allclose(dy[gap + 1:], 1.0)
     assert np.allclose(tanh["f'(x)"].get_ydata(), 1 - np.tanh(x) ** 2)
     s = 1 / (1 + np.exp(-x))
     assert np.allclose(sigmoid["f(x)"].get_ydata(), s) and np.allclose(sigmoid["f'(x)"].get_ydata(), s * (1 - s))
     assert np.allclose(linear["f(x)"].get_ydata(), x) and np.allclose(linear["f'(x)"].get_ydata(), 1.0)
     kink = relu["f'(0) taken as 0"]
-    assert list(kink.get_xdata()) == [0.0] and list(kink.get_ydata()) == [0.0]
+    assert list(kink.get_xdata()) == [0.0] and list(kink.get_ydata()) == [0.0]  # the engine's relu'(0)
+    opened = relu["_open"]  # the right-hand limit, 1, which f'(0) is not: an open dot
+    assert list(opened.get_ydata()) == [1.0] and opened.get_markerfacecolor() == "white"
+    # Each panel has its own y scale: sigmoid's f' (at most 1/4) is not squashed onto linear's -4..4.
+    assert sigmoid["f'(x)"].axes.get_ylim()[1] < 1.1 < linear["f(x)"].axes.get_ylim()[1]
     fig.savefig(tmp_path / "act.png")
     check_image(tmp_path / "act.png", min_size=(800, 200))
 
@@ -43,7 +52,20 @@ def test_custom_functions_and_given_axes():
     assert out is fig and axes[1].get_title() == "softplus"
     x = np.linspace(-2, 2, 21)
     assert np.allclose(lines(axes[1])["f'(x)"].get_ydata(), 1 / (1 + np.exp(-x)))
-    assert np.allclose(lines(axes[0])["f'(x)"].get_ydata(), np.where(x > 0, 1.0, 0.01))
+    dx, dy = lines(axes[0])["f'(x)"].get_xdata(), lines(axes[0])["f'(x)"].get_ydata()
+    left, right = np.flatnonzero(np.isnan(dy))[0], np.flatnonzero(np.isnan(dy))[0] + 1  # the line's gap at 0
+    assert np.allclose(dy[:left], 0.01) and (dx[:left] <= 0).all() and dx[left - 1] == 0.0
+    assert np.allclose(dy[right:], 1.0) and (dx[right:] >= 0).all() and dx[right] == 0.0
+
+
+def test_many_activations_wrap_four_to_a_row():
+    fig = plot_activations(["relu", "tanh", "sigmoid", "linear", "elu", "silu", "gelu", "softplus", "leaky_relu"],
+                           points=21)
+    assert len(fig.axes) == 9  # the three spare cells of the last row are removed
+    corners = sorted({(round(ax.get_position().x0, 3), round(ax.get_position().y0, 3)) for ax in fig.axes})
+    assert len({x for x, _ in corners}) == 4 and len({y for _, y in corners}) == 3
+    width, height = fig.get_size_inches()
+    assert width == 12.0 and height > width / 2
 
 
 def test_a_point_is_marked_only_where_the_derivative_jumps():

@@ -84,3 +84,14 @@ def test_a_new_figure_shows_itself_as_png_without_pyplot():
 
     fig = plot_loss([3.0, 2.0, 1.0])
     assert isinstance(fig, PlotFigure) and fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_the_legend_sits_beside_the_axes_so_no_line_runs_through_it():
+    # The audit's history: the dashed line of the lowest validation loss (epoch 4) ran through the legend's text.
+    fig = plot_loss({"train_loss": [1, .7, .5, .4, .3, .25, .2, .18, .16, .15],
+                     "val_loss": [.9, .6, .5, .45, .5, .6, .7, .8, .9, 1]})
+    ax = fig.axes[0]
+    fig.draw_without_rendering()  # lays the figure out, as saving it does
+    legend, plot = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.x0 >= plot.x1  # wholly to the right of the axes, where no curve is drawn
+    assert "lowest validation loss (epoch 4)" in [t.get_text() for t in ax.get_legend().get_texts()]

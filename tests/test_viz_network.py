@@ -30,7 +30,7 @@ def test_one_line_per_weight_sized_and_coloured(tmp_path):
     assert np.allclose(widths, 0.2 + 4.5 * sizes / sizes.max())
     assert len([p for p in ax.patches if isinstance(p, Circle)]) == 2 + 3 + 2 + 1
     texts = [t.get_text() for t in ax.texts]
-    assert {"x0", "x1", "tanh", "lin", "inputs", "layer 0", "layer 1", "outputs"} <= set(texts)
+    assert {"x[0]", "x[1]", "tanh", "lin", "inputs", "layer 0", "layer 1", "outputs"} <= set(texts)
     assert ax.get_title() == "MLP 2 → 3 → 2 → 1"
     fig.savefig(tmp_path / "net.png")
     check_image(tmp_path / "net.png", min_size=(300, 200))

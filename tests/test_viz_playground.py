@@ -132,7 +132,7 @@ def test_region_colors():
     white = [1.0, 1.0, 1.0]
     colors = region_colors(np.array([0.0, 50.0, -50.0]), 2)
     assert colors[0].tolist() == white                      # a logit of 0: unsure, white
-    assert colors[1][2] > colors[1][0] and colors[2][0] > colors[2][2]   # confident: blue for 1, red for 0
+    assert colors[1][0] > colors[1][2] and colors[2][2] > colors[2][0]   # confident: red for 1, blue for 0
     assert region_colors(np.array([[1.0, 1.0, 1.0]]), 3)[0].tolist() == pytest.approx(white)
 
 

@@ -13,6 +13,7 @@ from autograd import OPS, Value, apply, backprop
 from ._figure import new_figure
 
 FUNCTION, DERIVATIVE = "#2563eb", "#dc2626"
+PER_ROW = 4  # panels per row: more would shrink each to a strip
 
 
 def _function(item, what: str) -> tuple[str, Callable[[Value], Value], Callable | None]:
@@ -47,10 +48,26 @@ def _kinks(piece: Callable | None, xs: np.ndarray) -> list[float]:
     return kinks
 
 
-def _jumps(fn: Callable[[Value], Value], k: float, step: float = 1e-6) -> bool:
-    """Whether f' jumps at k, where the op changes piece: relu's does; elu's (alpha 1) only bends."""
+def _jump(fn: Callable[[Value], Value], k: float, step: float = 1e-6) -> tuple[float, float] | None:
+    """f' just left and right of k, if f' jumps there (relu's does at 0; elu's, alpha 1, only bends), else None."""
     _, (left, right) = curve(fn, [k - step, k + step])
-    return abs(right - left) > 1e-3 * max(1.0, abs(left), abs(right))
+    if abs(right - left) > 1e-3 * max(1.0, abs(left), abs(right)):
+        return round(float(left), 9) + 0.0, round(float(right), 9) + 0.0
+    return None
+
+
+def _broken(xs: np.ndarray, ds: np.ndarray, jumps: dict) -> tuple[np.ndarray, np.ndarray]:
+    """f' as a line cut at each jump k: it runs to the limit from each side at k, with a gap between."""
+    px, py = [], []
+    for x, d in zip(xs, ds):
+        for k in [k for k in jumps if k <= x and (not px or px[-1] < k)]:
+            left, right = jumps[k]
+            px += [k, k, k]
+            py += [left, np.nan, right]
+        if x not in jumps:  # the grid point on a jump itself is the engine's value: the filled dot
+            px.append(x)
+            py.append(d)
+    return np.array(px), np.array(py)
 
 
 def curve(fn: Callable[[Value], Value], xs: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,8 +88,9 @@ def plot_activations(
     points: int = 401,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
-    """One panel per activation: the function (solid) and its derivative (dashed), with the value the
-    engine takes for f' marked where f' jumps (relu's kink at 0; not elu's, whose f' is continuous)."""
+    """One panel per activation (4 to a row, each with its own y scale): the function (solid) and its
+    derivative (dashed). Where f' jumps (relu's kink at 0; not elu's, whose f' is continuous) its line
+    breaks, a filled dot marks the value the engine takes and an open dot the limit it does not take."""
     if isinstance(names, str) or callable(names):
         names = [names]
     items = [_function(n, "plot_activations") for n in names]
@@ -82,8 +100,13 @@ def plot_activations(
     if not lo < hi:
         raise ValueError(f"plot_activations: x_range must be (low, high) with low < high, got {x_range!r}")
     if axes is None:
-        fig = new_figure((3.0 * len(items), 3.0))
-        axes = fig.subplots(1, len(items), sharey=True, squeeze=False)[0]
+        columns = min(len(items), PER_ROW)
+        rows = -(-len(items) // columns)
+        fig = new_figure((3.0 * columns, 2.8 * rows))
+        grid = fig.subplots(rows, columns, squeeze=False).ravel()
+        for spare in grid[len(items):]:
+            spare.remove()
+        axes = grid[:len(items)]
     else:
         axes = list(axes)
         if len(axes) != len(items) or not all(isinstance(a, Axes) for a in axes):
@@ -92,14 +115,16 @@ def plot_activations(
     xs = np.linspace(lo, hi, points)
     for ax, (name, fn, piece) in zip(axes, items):
         ys, ds = curve(fn, xs)
+        jumps = {k: jump for k in _kinks(piece, xs) if lo <= k <= hi and (jump := _jump(fn, k)) is not None}
         ax.axhline(0, color="#9ca3af", lw=0.8)
         ax.axvline(0, color="#9ca3af", lw=0.8)
         ax.plot(xs, ys, color=FUNCTION, lw=2, label="f(x)")
-        ax.plot(xs, ds, color=DERIVATIVE, lw=2, ls="--", label="f'(x)")
-        for k in _kinks(piece, xs):
-            if lo <= k <= hi and _jumps(fn, k):
-                _, d = curve(fn, [k])
-                ax.plot([k], d, "o", color=DERIVATIVE, ms=5, zorder=3, label=f"f'({k:g}) taken as {d[0]:g}")
+        ax.plot(*_broken(xs, ds, jumps), color=DERIVATIVE, lw=2, ls="--", label="f'(x)")
+        for k, sides in jumps.items():
+            _, (taken,) = curve(fn, [k])
+            for limit in sorted({v for v in sides if v != taken}):  # where f' tends to but is not: an open dot
+                ax.plot([k], [limit], "o", ms=6, mfc="white", mec=DERIVATIVE, mew=1.5, zorder=3, label="_open")
+            ax.plot([k], [taken], "o", ms=6, color=DERIVATIVE, zorder=4, label=f"f'({k:g}) taken as {taken:g}")
         ax.set_title(name)
         ax.set_xlabel("x")
         ax.grid(True, alpha=0.3)

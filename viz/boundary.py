@@ -6,14 +6,23 @@ from collections.abc import Callable
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap, ListedColormap, TwoSlopeNorm
+from matplotlib.colors import ListedColormap, to_hex, to_rgb
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from nn.labels import input_label
+
 from ._figure import axes_for
 from .forward import layers_of, model_outputs
+from .style import NEGATIVE, POSITIVE
 
-CLASS_COLORS = ["#ef4444", "#3b82f6", "#22c55e", "#a855f7", "#f59e0b", "#14b8a6", "#ec4899", "#64748b"]
+# Class 0 (a score below the threshold) blue and class 1 (above) red: the colours draw_graph gives a
+# negative and a positive gradient, so one convention runs through every picture.
+CLASS_COLORS = [to_hex([c / 255 for c in NEGATIVE]), to_hex([c / 255 for c in POSITIVE]),
+                "#22c55e", "#a855f7", "#f59e0b", "#14b8a6", "#ec4899", "#64748b"]
+# How strongly a region takes its class's colour: at least LEAST (at the boundary itself), up to MOST
+# where the model is sure; the data points stay readable on top.
+LEAST, MOST = 0.2, 0.5
 
 
 def _check_data(X, y) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +70,8 @@ def plot_decision_boundary(
     if scores.ndim == 1:
         if threshold is None:
             threshold = 0.5 if _output_activation(model) == "sigmoid" else 0.0
-        predicted = _binary(ax, gx, gy, scores.reshape(gx.shape), threshold)
+        sure = _sigmoid_output(model, predict)
+        predicted = _binary(ax, gx, gy, scores.reshape(gx.shape), threshold, sure)
         data_pred = (at_data > threshold).astype(int)
         labels = np.searchsorted(classes, y) if len(classes) == 2 else (y > threshold).astype(int)
     else:
@@ -76,22 +86,39 @@ def plot_decision_boundary(
     accuracy = float(np.mean(data_pred == labels))
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
-    ax.set_xlabel("x0")
-    ax.set_ylabel("x1")
+    ax.set_xlabel(input_label(0))  # the names nn gives a sample's inputs, as draw_graph shows them
+    ax.set_ylabel(input_label(1))
     ax.set_title(title or f"Decision boundary (accuracy {accuracy:.0%})")
     ax.legend(loc="upper right", fontsize=8, framealpha=0.85, title=predicted, title_fontsize=8)
     return fig
 
 
-def _binary(ax: Axes, gx, gy, scores: np.ndarray, threshold: float) -> str:
-    span = max(float(np.abs(scores - threshold).max()), 1e-9)
-    norm = TwoSlopeNorm(vcenter=threshold, vmin=threshold - span, vmax=threshold + span)
-    # Below the threshold reads as the first class (red), above as the second (blue); paler near the boundary.
-    colors = LinearSegmentedColormap.from_list("classes", ["#f87171", "#fee2e2", "#ffffff", "#dbeafe", "#60a5fa"])
-    ax.contourf(gx, gy, scores, levels=24, cmap=colors, norm=norm, alpha=0.85)
+def _sigmoid_output(model, predict) -> bool:
+    return predict is None and _output_activation(model) == "sigmoid"
+
+
+def confidence(scores: np.ndarray, threshold: float, probability: bool) -> np.ndarray:
+    """How sure the model is, 0 (on the boundary) to 1: |2p - 1| for the probability p of class 1.
+
+    p is the score itself for a sigmoid output (``probability``), else the sigmoid of the score's
+    distance past the threshold: a fixed scale, the same for every grid, so it saturates a few units out.
+    """
+    d = scores - threshold
+    if probability:
+        return np.clip(np.abs(d) / max(threshold, 1.0 - threshold), 0.0, 1.0)
+    return np.abs(np.tanh(0.5 * d))  # |2 sigmoid(d) - 1|, without overflow
+
+
+def _binary(ax: Axes, gx, gy, scores: np.ndarray, threshold: float, probability: bool) -> str:
+    above = scores > threshold
+    colors = np.where(above[..., None], to_rgb(CLASS_COLORS[1]), to_rgb(CLASS_COLORS[0]))
+    strength = (LEAST + (MOST - LEAST) * confidence(scores, threshold, probability))[..., None]
+    image = 1.0 - strength * (1.0 - colors)  # the class's colour over white, at that strength
+    ax.imshow(image, extent=(gx[0, 0], gx[0, -1], gy[0, 0], gy[-1, 0]), origin="lower", aspect="auto",
+              interpolation="nearest", zorder=0)
     if scores.min() < threshold < scores.max():
         ax.contour(gx, gy, scores, levels=[threshold], colors="black", linewidths=1.5)
-    return f"boundary: output = {threshold:g}"
+    return f"boundary: output = {threshold:g}\npaler: less sure"
 
 
 def _multi(ax: Axes, gx, gy, predicted: np.ndarray, k: int) -> str:

@@ -33,7 +33,7 @@ def overfit_region(train: ArrayLike, val: ArrayLike) -> tuple[int, int] | None:
 
 def plot_loss(history: object, *, ax: Axes | None = None, log: bool = False, title: str | None = None) -> Figure:
     """Train (and validation) loss per epoch from an nn History; marks where validation rises as training falls."""
-    fig, ax = axes_for(ax, (6.4, 4.0), "plot_loss")
+    fig, ax = axes_for(ax, (8.4, 4.0), "plot_loss")
     x = epochs(history, "plot_loss")
     train = column(history, "train_loss", "plot_loss")
     val = column(history, "val_loss", "plot_loss")
@@ -56,5 +56,6 @@ def plot_loss(history: object, *, ax: Axes | None = None, log: bool = False, tit
     ax.set_ylabel("loss" + (" (log scale)" if log else ""))
     ax.set_title(title or "Loss per epoch")
     ax.grid(True, alpha=0.3, which="both")
-    ax.legend(frameon=False)
+    # Beside the axes: inside, the curves or the dashed line of the lowest validation loss would cross it.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return fig

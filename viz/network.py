@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Rectangle
 from numpy.typing import ArrayLike
 
+from nn.labels import input_label
+
 from ._figure import axes_for
 from .forward import layer_outputs, layers_of, weights
+from .style import NEGATIVE as GRAD_NEGATIVE
+from .style import POSITIVE as GRAD_POSITIVE
 
-POSITIVE, NEGATIVE = "#2563eb", "#ea580c"  # as TensorFlow Playground: blue > 0, orange < 0
+# Red > 0, blue < 0: the colours draw_graph gives gradients, and plot_decision_boundary classes 1 and 0.
+POSITIVE, NEGATIVE = (to_hex([c / 255 for c in rgb]) for rgb in (GRAD_POSITIVE, GRAD_NEGATIVE))
 HEAT = LinearSegmentedColormap.from_list("playground", [NEGATIVE, "#ffffff", POSITIVE])
 SHORT = {"relu": "relu", "tanh": "tanh", "sigmoid": "σ", "linear": "lin"}
 
@@ -65,7 +70,7 @@ def plot_network(
             else:
                 ax.add_patch(Circle((x, y), radius, fc="#f8fafc" if i == 0 else "#ede9fe",
                                     ec="#64748b" if i == 0 else "#7c3aed", lw=1.2, zorder=2))
-                text = f"x{n}" if i == 0 else SHORT.get(mats[i - 1][2][n], mats[i - 1][2][n][:4])
+                text = input_label(n) if i == 0 else SHORT.get(mats[i - 1][2][n], mats[i - 1][2][n][:4])
                 ax.text(x, y, text, ha="center", va="center", fontsize=8, zorder=3)
     top = max(max(y) for y in ys) + 0.9
     for i, x in enumerate(xs):
