@@ -32,9 +32,14 @@ _PATHS = ("auto", "numpy", "python")
 class Tape:
     """A recorded graph compiled for replay: ``forward(values)``, ``backward()``, ``print(tape)``."""
 
-    def __init__(self, root: Value, order: list[Value], guards: Sequence[Guard] = ()) -> None:
-        n = len(order)
+    def __init__(self, root: Value, order: list[Value], guards: Sequence[Guard] = (),
+                 inputs: Sequence[Value] | None = None) -> None:
         slot_of: dict[Value, int] = {}
+        if inputs is not None:  # compile(f, *inputs): its leaves are the inputs; any other leaf is a constant
+            made = set(inputs)
+            fixed = [node for node in order if node._op is None and node not in made]
+            order = [node for node in order if node._op is not None or node in made]
+        n = len(order)
         constant_slot: dict[str, int] = {}
         self.constants: list[float] = []  # slot n + j holds constants[j]
 
@@ -47,6 +52,9 @@ class Tape:
                 self.constants.append(c)
             return j
 
+        if inputs is not None:
+            for node in fixed:  # a Value made inside f (grad's seed) or closed over: its data, as jax.jit bakes it in
+                slot_of[node] = constant(node.data)
         ops, args, levels, leaf_slots = [], [], [], []
         for i, node in enumerate(order):  # the one pass: parents come before their children
             slot_of[node] = i
@@ -62,7 +70,7 @@ class Tape:
                 else:
                     j = slot_of[a]
                     slots.append(j)
-                    if levels[j] > level:
+                    if j < n and levels[j] > level:  # (j >= n: a leaf made a constant)
                         level = levels[j]
             ops.append(op), args.append(tuple(slots)), levels.append(level + 1)
         self.nodes: tuple[Value, ...] = tuple(order)  # kept for names and for print(tape)
@@ -72,8 +80,8 @@ class Tape:
         # root's own graph is order[:graph_size]; after it come nodes only a guard needs (no adjoint)
         self.graph_size = self.root_slot + 1
         self.levels = _merged_levels(ops, args, levels, self.graph_size)
-        self.leaf_slots = leaf_slots
-        self.leaves: tuple[Value, ...] = tuple(order[i] for i in leaf_slots)
+        self.leaf_slots = leaf_slots if inputs is None else [slot_of[x] for x in inputs]  # in argument order
+        self.leaves: tuple[Value, ...] = tuple(order[i] for i in self.leaf_slots)
         self._leaf_position = {leaf: k for k, leaf in enumerate(self.leaves)}
         self.guards = tuple(
             (slot_of[g.node], g.symbol, slot_of[g.other] if isinstance(g.other, Value) else constant(g.other),
@@ -295,9 +303,11 @@ def _merged_levels(ops: list, args: list, levels: list[int], graph_size: int) ->
     return levels
 
 
-def compile_graph(root: Value, guards: Sequence[Guard] = (), also: Sequence[Value] = ()) -> Tape:
+def compile_graph(root: Value, guards: Sequence[Guard] = (), also: Sequence[Value] = (), *,
+                  inputs: Sequence[Value] | None = None) -> Tape:
     """The tape of root's graph; each guard's nodes (and their graphs) are replayed too, to re-check it,
-    and the nodes ``also``, to be read with ``tape.values_of``."""
+    and the nodes ``also``, to be read with ``tape.values_of``. ``inputs``: the tape's leaves, in
+    that order (compile(f, *inputs)), every other leaf a constant; None: every leaf, as they come."""
     if not isinstance(root, Value):
         raise TypeError(f"compile: root must be a Value (or a function and example inputs), "
                         f"got {type(root).__name__} {root!r:.80}")
@@ -308,7 +318,7 @@ def compile_graph(root: Value, guards: Sequence[Guard] = (), also: Sequence[Valu
         if not isinstance(node, Value):
             raise TypeError(f"compile: `also` must hold Values, got {type(node).__name__} {node!r:.80}")
         extra.append(node)
-    return Tape(root, topological_order(root, *extra), guards)
+    return Tape(root, topological_order(root, *extra, *(inputs or ())), guards, inputs)
 
 
 def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - autograd.compile, as jax.jit
@@ -316,17 +326,22 @@ def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - au
 
     ``compile(root)`` inside an ``autograd.record()`` scope takes that scope's comparisons as
     guards; outside one it sees none. ``compile(f, *inputs)`` calls ``f`` on leaf Values made
-    from the inputs (Values are used as given) inside a scope of its own; ``tape.inputs`` holds them.
+    from the inputs (leaf Values are used as given) inside a scope of its own; ``tape.inputs``
+    holds them and they are ``tape.leaves``, in argument order as ``jax.jit`` takes them (one
+    that f does not use too, its gradient 0); every other leaf of the graph is a constant.
     """
     if callable(root) and not isinstance(root, Value):
-        inputs = tuple(x if isinstance(x, Value) else Value(as_number(x, f"compile: example input {k}"))
-                       for k, x in enumerate(example_inputs))
+        inputs = tuple(_input(x, k) for k, x in enumerate(example_inputs))
+        for k, x in enumerate(inputs):
+            if x in inputs[:k]:
+                raise ValueError(f"compile: example inputs {inputs.index(x)} and {k} are the same Value "
+                                 f"{x!r:.60}; each argument is its own input (pass another Value, or a number)")
         with record() as scope:
             out = root(*inputs)
         if not isinstance(out, Value):
             raise TypeError(f"compile: {getattr(root, '__name__', 'f')} must return a Value, "
                             f"got {type(out).__name__} {out!r:.80}")
-        tape = compile_graph(out, scope.guards)
+        tape = compile_graph(out, scope.guards, inputs=inputs)
         tape.inputs = inputs
         return tape
     if example_inputs:
@@ -334,6 +349,16 @@ def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - au
     from .tape_guards import LOG
 
     return compile_graph(root, tuple(LOG.guards) if LOG.guards is not None else ())
+
+
+def _input(x, k: int) -> Value:
+    """Example input k of compile(f, ...) as a leaf: a leaf Value as it is, a number as a new one."""
+    if not isinstance(x, Value):
+        return Value(as_number(x, f"compile: example input {k}"))
+    if x._op is not None:
+        raise ValueError(f"compile: example input {k} is a Value with a graph (made by {x._op.name!r}); "
+                         f"a tape's input is a leaf: pass x.detach() or a number")
+    return x
 
 
 __all__ = ["GuardError", "Tape", "compile", "compile_graph", "record"]

@@ -100,14 +100,14 @@ def wengert_list(tape) -> str:
 
 def _guard_text(tape, k: int) -> str:
     lhs, symbol, rhs, result, site = tape.guards[k]
-    return f"{node_name(tape, lhs)} {symbol} {_argument(tape, rhs)}"
+    return f"{_argument(tape, lhs)} {symbol} {_argument(tape, rhs)}"
 
 
 def guard_error(tape, k: int, left: float, right: float, sample: int | None) -> GuardError:
     """The error for guard k flipped by a replay: the comparison, where it was made, and the values now."""
     lhs, symbol, rhs, result, site = tape.guards[k]
     where = "" if sample is None else f" in sample {sample}"
-    now = f"{node_name(tape, lhs)} = {left!r}"
+    now = f"{_argument(tape, lhs)} = {left!r}"
     if rhs < len(tape.nodes):
         now += f", {node_name(tape, rhs)} = {right!r}"
     return GuardError(f"{_guard_text(tape, k)} was {result} when recorded (at {site}), but the replay's inputs make "
