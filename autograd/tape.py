@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 
 from .engine import topological_order
 from .tape_guards import Guard, GuardError, record
@@ -27,6 +27,7 @@ from .value import Value, as_number
 # (measured: a numpy call costs about 8 µs forward and backward, a node in the Python loop about 0.35 µs).
 _NODES_PER_CALL_FOR_NUMPY = 24
 _PATHS = ("auto", "numpy", "python")
+_REAL_KINDS = ("i", "u", "f")  # numpy's dtype kinds of real numbers (ints and floats; not bool, complex, text)
 
 
 class Tape:
@@ -163,8 +164,10 @@ class Tape:
             return None
         if wrt.__class__ is tuple and self._wrt is not None and self._wrt[0] is wrt:  # the same tuple as last time
             return self._wrt[1]
-        if isinstance(wrt, (str, bytes)) or not isinstance(wrt, Sequence) and not hasattr(wrt, "__len__"):
-            raise TypeError(f"tape.backward: wrt must be a sequence of leaf positions, got {type(wrt).__name__}")
+        if (isinstance(wrt, (str, bytes, Set, Mapping))
+                or not isinstance(wrt, Sequence) and not hasattr(wrt, "__len__")):
+            raise TypeError(f"tape.backward: wrt must be a sequence of leaf positions (the gradients come in its "
+                            f"order: a set has none), got {type(wrt).__name__} {wrt!r:.60}")
         wanted = []
         for k in wrt:
             if not isinstance(k, numbers.Integral) or isinstance(k, bool) or not 0 <= k < len(self.leaves):
@@ -219,14 +222,19 @@ class Tape:
             if v.__class__ is float:
                 out.append(v)
                 continue
-            if isinstance(v, numbers.Real) or getattr(v, "ndim", None) == 0:
-                out.append(as_number(float(v) if hasattr(v, "ndim") else v, f"tape.forward: leaf {self._leaf_name(k)}"))
-                continue
+            if getattr(v, "ndim", None) == 0 and hasattr(v, "item"):
+                v = v.item()  # a numpy scalar or 0-d array: the Python number it holds (np.True_: True)
             if not hasattr(v, "ndim"):
+                if isinstance(v, numbers.Number):  # the engine's rule: a bool or a complex is refused, named
+                    out.append(as_number(v, f"tape.forward: leaf {self._leaf_name(k)}"))
+                    continue
                 raise TypeError(f"tape.forward: leaf {self._leaf_name(k)} must be a float or a 1-D numpy array, "
                                 f"got {type(v).__name__} {v!r:.60}")
             if v.ndim != 1:
                 raise ValueError(f"tape.forward: leaf {self._leaf_name(k)} must be 1-D, got shape {v.shape}")
+            kind = getattr(getattr(v, "dtype", None), "kind", None)
+            if kind not in _REAL_KINDS:
+                raise TypeError(_not_real(f"tape.forward: leaf {self._leaf_name(k)}", v))
             if batch is not None and len(v) != batch:
                 raise ValueError(f"tape.forward: leaf {self._leaf_name(k)} has batch length {len(v)}, "
                                  f"others {batch}")
@@ -349,6 +357,14 @@ def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - au
     from .tape_guards import LOG
 
     return compile_graph(root, tuple(LOG.guards) if LOG.guards is not None else ())
+
+
+def _not_real(what: str, a) -> str:
+    """The message for an array whose elements are not real numbers, as as_number words it for one."""
+    dtype = getattr(a, "dtype", type(a).__name__)
+    if getattr(dtype, "kind", None) == "b":  # as the engine refuses a bool (a comparison's result, by mistake)
+        return f"{what}: got an array of bools {a!r:.60}; pass it .astype(float) if you mean 1.0 and 0.0"
+    return f"{what}: expected real numbers, got an array of {dtype} {a!r:.60}"
 
 
 def _input(x, k: int) -> Value:

@@ -102,16 +102,8 @@ class PythonPlan:
                         raise TypeError
                     for j, d in zip(a, local):  # zip stops at the inputs: params take no adjoint
                         adj[j] += d * upstream
-        except (ArithmeticError, ValueError) as exc:
-            op = self.tape.ops[i]
-            raise DomainError(f"{op.name}: derivative rule failed at inputs "
-                              f"{[vals[j] for j in self.tape.args[i]]!r}: {exc}") from None
-        except TypeError:
-            op = self.tape.ops[i]
-            local = partials(vals[i], *[vals[j] for j in self.tape.args[i]])
-            n = len(self.tape.args[i]) if op.arity is None else op.arity
-            raise TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), "
-                            f"one per input, got {local!r:.200}") from None
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise _rule_error(self.tape, i, vals, exc) from None
         slots = self.tape.leaf_slots
         grads = [adj[slots[k]] for k in (range(len(slots)) if wanted is None else wanted)]
         if array:  # numpy only when asked for (the python replay runs without it)
@@ -119,6 +111,23 @@ class PythonPlan:
 
             return as_array(grads)
         return grads
+
+
+def _rule_error(tape, i: int, vals: list, exc: Exception) -> Exception:
+    """What backward raises where node i's partials failed: the engine's TypeError for a rule that does not
+    give one derivative per input (unpacking its result raised), else a DomainError naming the inputs."""
+    op, inputs = tape.ops[i], [vals[j] for j in tape.args[i]]
+    n = len(inputs) if op.arity is None else op.arity
+    try:
+        local = op.partials(vals[i], *inputs)  # again, to see what it gives
+    except (ArithmeticError, ValueError):
+        return DomainError(f"{op.name}: derivative rule failed at inputs {inputs!r}: {exc}")
+    except TypeError:
+        return exc  # the rule's own TypeError, as it raised it
+    if isinstance(exc, TypeError) or not isinstance(local, (tuple, list)) or len(local) != n:
+        return TypeError(f"{op.name}: partials must return a tuple of {n} derivative(s), one per input, "
+                         f"got {local!r:.200}")
+    return DomainError(f"{op.name}: derivative rule failed at inputs {inputs!r}: {exc}")
 
 
 def _located(tape, i: int, exc: Exception, inputs: list) -> DomainError:
