@@ -312,10 +312,12 @@ def _merged_levels(ops: list, args: list, levels: list[int], graph_size: int) ->
 
 
 def compile_graph(root: Value, guards: Sequence[Guard] = (), also: Sequence[Value] = (), *,
-                  inputs: Sequence[Value] | None = None) -> Tape:
+                  inputs: Sequence[Value] | None = None, elsewhere: Sequence[Guard] = ()) -> Tape:
     """The tape of root's graph; each guard's nodes (and their graphs) are replayed too, to re-check it,
     and the nodes ``also``, to be read with ``tape.values_of``. ``inputs``: the tape's leaves, in
-    that order (compile(f, *inputs)), every other leaf a constant; None: every leaf, as they come."""
+    that order (compile(f, *inputs)), every other leaf a constant; None: every leaf, as they come.
+    ``elsewhere``: comparisons other threads made during the recording; those on a node of the graph
+    are guards too."""
     if not isinstance(root, Value):
         raise TypeError(f"compile: root must be a Value (or a function and example inputs), "
                         f"got {type(root).__name__} {root!r:.80}")
@@ -326,7 +328,15 @@ def compile_graph(root: Value, guards: Sequence[Guard] = (), also: Sequence[Valu
         if not isinstance(node, Value):
             raise TypeError(f"compile: `also` must hold Values, got {type(node).__name__} {node!r:.80}")
         extra.append(node)
-    return Tape(root, topological_order(root, *extra, *(inputs or ())), guards, inputs)
+    order = topological_order(root, *extra, *(inputs or ()))
+    if elsewhere:
+        recorded = set(order)
+        found = [g for g in elsewhere if g.node in recorded or isinstance(g.other, Value) and g.other in recorded]
+        if found:
+            guards = (*guards, *found)
+            extra += [g.node for g in found] + [g.other for g in found if isinstance(g.other, Value)]
+            order = topological_order(root, *extra, *(inputs or ()))
+    return Tape(root, order, guards, inputs)
 
 
 def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - autograd.compile, as jax.jit
@@ -349,14 +359,14 @@ def compile(root: Value | Callable, *example_inputs) -> Tape:  # noqa: A001 - au
         if not isinstance(out, Value):
             raise TypeError(f"compile: {getattr(root, '__name__', 'f')} must return a Value, "
                             f"got {type(out).__name__} {out!r:.80}")
-        tape = compile_graph(out, scope.guards, inputs=inputs)
+        tape = scope.compile(out, inputs=inputs)
         tape.inputs = inputs
         return tape
     if example_inputs:
         raise TypeError("compile: example inputs are given only with a function, not with a root Value")
     from .tape_guards import LOG
 
-    return compile_graph(root, tuple(LOG.guards) if LOG.guards is not None else ())
+    return compile_graph(root) if LOG.scope is None else LOG.scope.compile(root)
 
 
 def _not_real(what: str, a) -> str:

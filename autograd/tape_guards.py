@@ -6,6 +6,12 @@ only inside ``with autograd.record():`` (or ``autograd.compile(f, *inputs)``), e
 operator, the other side, the result and the file:line that compared. A tape compiled from
 that scope replays the comparisons and raises ``GuardError`` when new inputs flip one.
 Outside a scope the log is None and nothing is kept (no reference to any node).
+
+Scopes are per thread, as ``no_grad`` is, but the graph is not: a worker thread that compares a
+node while another thread records (``f`` handing work to a pool) decides the branch all the
+same. So while any scope is active, every thread's comparisons also go to one shared journal
+(cleared when the last scope ends), and a scope's tape takes those made by other threads during
+it as guards where they touch a node of its graph.
 """
 
 from __future__ import annotations
@@ -35,18 +41,39 @@ class Guard(NamedTuple):
 
 
 class _Log(threading.local):
-    """Per thread: the guards of the innermost active recording scope, or None (no scope)."""
+    """Per thread: the guards of the innermost active recording scope and that scope; without one, None, or
+    while another thread records, the shared journal (the class's default, so Value's check stays one read)."""
 
     guards: list | None = None
+    scope: record | None = None
 
 
 LOG = _Log()
 
 
+class _Shared:
+    """What all threads share: the number of active scopes and, while there is one, every comparison made in
+    any thread, as (thread id, Guard)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.scopes = 0
+        self.journal: list[tuple[int, Guard]] = []
+
+
+_SHARED = _Shared()
+
+
 def note(node, symbol: str, other, result: bool) -> None:
     """Called by Value's comparisons while a scope is active: remember the comparison and its caller's line."""
     frame = sys._getframe(2)  # 0: note, 1: Value.__gt__ (or __lt__...), 2: the code that compared
-    LOG.guards.append(Guard(node, symbol, other, bool(result), f"{frame.f_code.co_filename}:{frame.f_lineno}"))
+    guard = Guard(node, symbol, other, bool(result), f"{frame.f_code.co_filename}:{frame.f_lineno}")
+    journal = _SHARED.journal
+    own = LOG.guards  # read again: the last scope of another thread may have just ended (None)
+    if own is not journal and own is not None:  # (the journal itself in a thread without a scope of its own)
+        own.append(guard)
+    if _SHARED.scopes:
+        journal.append((threading.get_ident(), guard))
 
 
 class record:
@@ -54,22 +81,51 @@ class record:
 
     def __init__(self) -> None:
         self.guards: list[Guard] = []
-        self._outer: list | None = None
+        self._outer: tuple | None = None  # the enclosing scope's guards and scope in this thread (None: none)
+        self._thread = self._start = None  # where and from which journal entry it records
+        self._elsewhere: list[Guard] | None = None  # other threads' comparisons during it, once it has ended
 
     def __enter__(self) -> record:
-        self._outer = LOG.guards
-        LOG.guards = self.guards
+        self._outer = (LOG.__dict__.get("guards"), LOG.scope)  # this thread's own (not the class's default)
+        LOG.guards, LOG.scope = self.guards, self
+        self._thread, self._elsewhere = threading.get_ident(), None
+        with _SHARED.lock:
+            _SHARED.scopes += 1
+            _Log.guards = _SHARED.journal  # threads without a scope of their own now log there
+            self._start = len(_SHARED.journal)
         return self
 
     def __exit__(self, *exc) -> bool:
-        LOG.guards = self._outer
-        if self._outer is not None:  # a nested scope's guards also hold for the enclosing recording
-            self._outer.extend(self.guards)
+        outer, LOG.scope = self._outer
+        if outer is None:
+            del LOG.guards  # the class's default again: None, or the journal while another thread records
+        else:
+            LOG.guards = outer
+            outer.extend(self.guards)  # a nested scope's guards also hold for the enclosing recording
         self._outer = None
+        with _SHARED.lock:
+            self._elsewhere = self._others()
+            _SHARED.scopes -= 1
+            if not _SHARED.scopes:  # the last scope: nothing more is kept
+                _Log.guards = None
+                _SHARED.journal.clear()
         return False
 
-    def compile(self, root, also=()):
-        """The tape of root's graph, with this scope's comparisons as its guards (``also``: see compile_graph)."""
+    def _others(self) -> list[Guard]:
+        return [g for thread, g in _SHARED.journal[self._start:] if thread != self._thread]
+
+    def elsewhere(self) -> list[Guard]:
+        """The comparisons other threads made while this scope was active (so far, if it still is)."""
+        if self._elsewhere is not None:
+            return self._elsewhere
+        if self._start is None:
+            return []
+        with _SHARED.lock:
+            return self._others()
+
+    def compile(self, root, also=(), *, inputs=None):
+        """The tape of root's graph, with this scope's comparisons as its guards, and other threads' on its
+        nodes (``also``, ``inputs``: see compile_graph)."""
         from .tape import compile_graph
 
-        return compile_graph(root, self.guards, also)
+        return compile_graph(root, self.guards, also, inputs=inputs, elsewhere=self.elsewhere())
