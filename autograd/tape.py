@@ -79,7 +79,7 @@ class Tape:
         self.ops, self.args = ops, args
         self.root_slot = slot_of[root]
         # root's own graph is order[:graph_size]; after it come nodes only a guard needs (no adjoint)
-        self.graph_size = self.root_slot + 1
+        self.graph_size = self.root_slot + 1 if self.root_slot < n else 0  # (f returning a constant: none)
         self.levels = _merged_levels(ops, args, levels, self.graph_size)
         self.leaf_slots = leaf_slots if inputs is None else [slot_of[x] for x in inputs]  # in argument order
         self.leaves: tuple[Value, ...] = tuple(order[i] for i in self.leaf_slots)

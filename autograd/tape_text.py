@@ -83,7 +83,7 @@ def wengert_list(tape) -> str:
     inner = [i for i in range(len(tape.nodes)) if tape.ops[i] is not None]
     leaves = ", ".join(node_name(tape, i) for i in tape.leaf_slots)
     forward = [_forward_line(tape, i) for i in inner]
-    root = node_name(tape, tape.root_slot)
+    root = _argument(tape, tape.root_slot)  # (a constant when compile(f, ...)'s f returns one)
     backward = [f"d{root} = 1"]
     for i in reversed(inner):
         if i < tape.graph_size:

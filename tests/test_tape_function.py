@@ -91,3 +91,13 @@ def test_compiling_a_recorded_root_keeps_every_leaf_in_order_of_first_appearance
     seed = Value(1.0, label="seed")
     tape = autograd.compile(b - a * seed)
     assert tape.leaves == (b, a, seed)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_f_returning_a_constant_replays_it_with_gradient_zero_and_prints(path):
+    def f(a):
+        return Value(3.0)
+
+    tape = autograd.compile(f, 1.0)
+    assert tape.value_and_grad([5.0], path=path) == _interpreted(f, (5.0,)) == (3.0, [0.0])
+    assert "d3.0 = 1" in str(tape)
