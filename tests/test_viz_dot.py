@@ -225,3 +225,35 @@ def test_bad_options_name_themselves(kwargs, message):
         to_dot(Value(1.0), **kwargs)
     with pytest.raises(TypeError, match="title must be"):
         to_dot(Value(1.0), title=3)
+
+
+def labelled_edges(dot: str) -> dict:
+    """(source, target) -> the number at the edge's head ('' for none)."""
+    found = re.findall(r'^\t*(\w+) -> (\w+)(?: \[([^\n]*)\])?$', dot, re.M)
+    return {(s, t): (re.search(r'headlabel="(\d+)"', a or "") or [None, ""])[1] for s, t, a in found}
+
+
+def test_the_inputs_of_an_op_whose_order_matters_are_kept_in_order_and_numbered():
+    p, q = Value(1.0, label="p"), Value(5.0, label="q")
+    e = q.exp()
+    e.label = "e"
+    s = p - e
+    s.label = "s"
+    d = s / p
+    d.label = "d"
+    t = (p + q) * (2.0 - p)
+    t.label = "t"
+    for rankdir in ("LR", "TB"):
+        dot = to_dot([d, t], rankdir=rankdir)
+        ids = {label.split(" | ")[0].strip("{ "): node for node, (_, label) in records(dot).items()}
+        numbers = labelled_edges(dot)
+        op = {name: "o" + ids[name][1:] for name in ("s", "d", "t")}
+        # s = p - e: p is the first input, e the second; d = s / p: s first, p second
+        assert numbers[ids["p"], op["s"]] == "1" and numbers[ids["e"], op["s"]] == "2"
+        assert numbers[ids["s"], op["d"]] == "1" and numbers[ids["p"], op["d"]] == "2"
+        for name in ("s", "d"):
+            assert re.search(rf'^\t{op[name]} \[[^\n]* ordering=in ', dot, re.M)
+        # +, *, and 2 - p (one Value input) leave their inputs unnumbered and unordered
+        ordered = re.findall(r"^\t(o\d+) \[[^\n]* ordering=in ", dot, re.M)
+        assert sorted(ordered) == sorted([op["s"], op["d"]])
+        assert sorted(n for n in numbers.values() if n) == ["1", "1", "2", "2"]

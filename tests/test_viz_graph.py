@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 
 import graphviz
@@ -11,7 +12,9 @@ from PIL import Image
 from test_viz_render import BOTH
 from test_viz_stubs import MLP, check_image, neuron
 
+from autograd import Value
 from viz import draw_graph, to_dot, use_renderer
+from viz.render import find_renderer
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -108,3 +111,27 @@ def test_other_formats_go_through_graphviz_pointed_at_the_renderer(name):
     finally:
         use_renderer(None)
     assert jpeg[:3] == b"\xff\xd8\xff" and len(jpeg) > 2000
+
+
+@pytest.mark.parametrize("name", BOTH)
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_the_first_input_of_a_subtraction_or_division_is_drawn_first(name, rankdir):
+    # The teacher's case: p - exp(q) drawn with exp(q) above p read as exp(q) - p, the wrong sign.
+    p, q = Value(1.0, label="p"), Value(5.0, label="q")
+    e = q.exp()
+    e.label = "e"
+    s = p - e
+    s.label = "s"
+    d = s / p
+    d.label = "d"
+    d.backward()
+    plain = find_renderer(name).path
+    layout = subprocess.run([plain, "-Tplain"], input=to_dot(d, rankdir=rankdir).encode(), capture_output=True,
+                            check=True).stdout.decode()
+    where = {}  # a record's label -> how far along the reading order (down the page for LR, across for TB)
+    for x, y, label in re.findall(r'^node v\d+ (\S+) (\S+) \S+ \S+ "(?:\{ )?(\w+) \|', layout, re.M):
+        where[label] = -float(y) if rankdir == "LR" else float(x)
+    assert set(where) == {"p", "q", "e", "s", "d"}
+    for node in (s, d):
+        first, second = node.parents
+        assert where[first.label] < where[second.label], (node.label, where)

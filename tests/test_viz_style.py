@@ -2,7 +2,7 @@
 
 from autograd import Value, leaky_relu
 from autograd import sum as vsum
-from viz.style import KINDS, grad_fill, header, op_text
+from viz.style import KINDS, grad_fill, header, op_text, operand_order
 
 
 def test_op_text_shows_symbols_and_constants():
@@ -30,3 +30,13 @@ def test_header_holds_title_caption_and_legend():
     assert "Title &lt;1&gt;" in text and "line one" in text and "line two" in text
     assert KINDS["parameter"][0] in text and KINDS["computed"][0] in text and KINDS["input"][0] not in text
     assert "grad +2" in header(None, [], 2.0, None)
+
+
+def test_operand_order_matters_exactly_where_swapping_the_inputs_changes_the_result():
+    p, q = Value(1.5, label="p"), Value(0.5, label="q")
+    made = {"add": p + q, "sub": p - q, "mul": p * q, "div": p / q, "pow": p ** q, "max": p.max(q), "min": p.min(q)}
+    assert {name: node.primitive.name for name, node in made.items()} == {name: name for name in made}
+    # hand-derived: p - q, p / q and p ** q change when p and q swap; +, *, max and min do not
+    assert {name for name, node in made.items() if operand_order(node)} == {"sub", "div", "pow"}
+    # one Value input (the constant's side is in the op's text), the same input twice, an n-ary sum: unnumbered
+    assert not any(operand_order(n) for n in (p - 2.0, 2.0 - p, p - p, p.exp(), vsum([p, q])))

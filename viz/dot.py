@@ -330,9 +330,11 @@ class _Emitter:
             shape = 'circle fixedsize=true width=0.36 style="filled" fontsize=13'
         else:
             shape = 'box style="rounded,filled" height=0.3 fontsize=10'
+        # Inputs in argument order (the first above in LR, left in TB), where the order changes the result.
+        ordering = " ordering=in" if S.operand_order(node) else ""
         return (
             f'\to{self.ids[node][1:]} [shape={shape} fillcolor="{fill}" color="{border}" '
-            f'margin="0.06,0.02" label={quote(text)}]\n'
+            f'margin="0.06,0.02"{ordering} label={quote(text)}]\n'
         )
 
     # --- collapsed neurons ---
@@ -376,15 +378,21 @@ class _Emitter:
             if node.is_leaf():
                 continue
             target = self._box_id(boxes[node]) if node in boxes else "o" + ids[node][1:]
-            for parent in node.parents:
+            # Ordering alone cannot always be met (p - q beside q - p): the inputs are numbered too.
+            numbered = node not in boxes and S.operand_order(node)
+            positions = [i for i, a in enumerate(node.arguments, 1) if isinstance(a, Value)]  # 2 - x: x is 2nd
+            for position, parent in zip(positions, node.parents):
                 source = self._box_id(boxes[parent]) if parent in boxes else ids[parent]
                 if node in boxes:
                     if source == target or (source, target) in seen_box_edges:
                         continue
                     seen_box_edges.add((source, target))
-                style = f' [color="{S.RECEIVER}" penwidth=2.6]' if (parent, node) in hot else ""
+                attributes = [f'color="{S.RECEIVER}" penwidth=2.6'] if (parent, node) in hot else []
                 if node in boxes:
-                    style = f' [color="{S.EDGE_THIN}" penwidth=0.7]'  # a whole layer's edges: keep them light
+                    attributes = [f'color="{S.EDGE_THIN}" penwidth=0.7']  # a whole layer's edges: keep them light
+                if numbered:
+                    attributes.append(f'headlabel="{position}" {S.OPERAND_LABEL}')
+                style = f" [{' '.join(attributes)}]" if attributes else ""
                 self.lines.append(f"\t{source} -> {target}{style}\n")
             if node not in boxes:
                 style = f' [color="{S.HIGHLIGHT}" penwidth=2.6]' if node in current else ""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 
-from autograd import Value
+from autograd import Op, Value
 
 from .fmt import escape_html, format_number
 
@@ -23,6 +25,8 @@ EDGE, EDGE_THIN = "#6b7280", "#94a3b8"
 CLUSTER_NEURON, CLUSTER_LAYER = "#a78bfa", "#cbd5e1"
 HIGHLIGHT, HIGHLIGHT_FILL = "#dc2626", "#fecaca"  # the node whose chain rule is being applied
 RECEIVER, RECEIVER_FILL = "#ea580c", "#ffedd5"  # the parents receiving a contribution
+# The number on each input's edge of an op whose input order matters (1 for p, 2 for q in p - q), at its head.
+OPERAND_LABEL = f'labelfontname="{FONT}" labelfontsize=9 labelfontcolor="#374151" labeldistance=1.5 labelangle=0'
 POSITIVE, NEGATIVE = (239, 68, 68), (59, 130, 246)  # gradient colouring: red > 0, blue < 0
 
 
@@ -63,6 +67,32 @@ def op_text(node: Value) -> str:
         return formula(node, lambda parent: "").strip()
     constants = [format_number(c) for c in node.constants]
     return f"{op.name}({', '.join(constants)})" if constants else op.name
+
+
+def operand_order(node: Value) -> bool:
+    """Whether a drawing must show which input of ``node`` is its first: two or more different parent Values
+    of an op whose output changes when its inputs swap (``p - q``, ``p / q``, ``p ** q``; not ``p + q``)."""
+    op = node.primitive
+    return op is not None and len(set(node.parents)) >= 2 and not _commutative(op)
+
+
+@functools.cache
+def _commutative(op: Op) -> bool:
+    """Read from the op's own forward rule: its output at points inside every input's domain, and with them swapped."""
+    if op.arity is None:
+        return True  # sum, dot: their inputs are drawn unnumbered (dot's w and x are named by their labels)
+    low = max(lo for lo, _ in op.domain[: op.arity])
+    high = min(hi for _, hi in op.domain[: op.arity])
+    if not low < high:
+        return False
+    params = op.samples[0] if op.samples else ()
+    points = [low + (high - low) * t for t in (0.31, 0.47, 0.73)][: op.arity]
+    for i in range(op.arity - 1):  # every adjacent swap: with all of them, every order gives the same output
+        swapped = list(points)
+        swapped[i], swapped[i + 1] = swapped[i + 1], swapped[i]
+        if not math.isclose(op.forward(*points, *params), op.forward(*swapped, *params), rel_tol=1e-12):
+            return False
+    return True
 
 
 def header(title: str | None, kinds: list[str], grad_scale: float | None, caption: str | None) -> str:
