@@ -68,6 +68,28 @@ def test_params_colour_the_parameters_in_every_frame():
         step_through(o, model=object(), params=[])
 
 
+def test_captions_call_unlabelled_nodes_by_the_names_their_records_show():
+    a, b = Value(-4.0), Value(2.0)
+    c = a + b
+    d = (a * b + b) * 3.0
+    out = (c - d) + (d - c)  # c and d hold 6 and -18, and (c - d) and (d - c) hold 24 and -24: names, not values
+    player = step_through(out)
+    names = set(player.names.values())
+    assert len(names) == len(player.data.nodes)
+    assert player.caption(0) == f"start: d({player.names[out]})/d({player.names[out]}) = 1, " \
+                                "the gradient backward starts from"
+    for k in range(1, len(player)):
+        step = player.steps[k - 1]
+        shown = set(re.findall(r'label="\{ (\w+) \| data', player.dot(k)))
+        assert shown == names  # every record carries its name, in every frame
+        node, *parents = [player.names[n] for n in (step.node, *step.parents)]
+        assert player.caption(k).startswith(f"step {k}: {node} = ") and all(f"  {p}: " in player.caption(k)
+                                                                            for p in parents)
+    labelled = Value(2.0) * Value(3.0)
+    labelled.label = "y"
+    assert step_through(labelled).caption(0).startswith("start: dy/dy = 1")
+
+
 @pytest.mark.parametrize("name", BOTH)
 def test_frames_saved_as_png_and_svg(tmp_path, name):
     player = step_through(neuron(), renderer=name)

@@ -6,9 +6,9 @@ import pytest
 from oracle import close
 from test_viz_stubs import neuron
 
-from autograd import Value, backprop
+from autograd import Value, backprop, topological_order
 from viz import backward_steps
-from viz.steps import formula
+from viz.steps import formula, node_names
 
 
 def test_fan_out_a_plus_a_accumulates_in_two_contributions():
@@ -75,4 +75,38 @@ def test_formula_reads_like_the_code_that_built_the_node():
     assert formula(x * y) == "x * y" and formula(x ** 2) == "x ** 2" and formula(2.5 - x) == "2.5 - x"
     assert formula(x - 1) == "x - 1" and formula(-x) == "-x" and formula(x.tanh()) == "tanh(x)"
     assert formula(x.leaky_relu(0.2)) == "leaky_relu(x, 0.2)"
-    assert formula(x * 2.0 + y) == "(4) + y"
+    assert formula(x * 2.0 + y) == "mul1 + y"  # an unlabelled node is named by its op and a count
+
+
+def micrograd_readme():
+    """micrograd's README example, unlabelled: every node is named by node_names."""
+    a, b = Value(-4.0), Value(2.0)
+    c = a + b
+    d = a * b + b ** 3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e ** 2
+    g = f / 2.0
+    g += 10.0 / f
+    return a, b, e, g
+
+
+def test_unlabelled_nodes_get_names_no_other_node_has():
+    a, b, e, g = micrograd_readme()
+    nodes = topological_order(g)
+    names = node_names(nodes)
+    assert len(set(names.values())) == len(nodes)  # values repeat (two nodes hold 6), names do not
+    assert names[a] == "leaf1" and names[b] == "leaf2" and names[e] == "sub2"  # b - a is sub1, made first
+    for step in backward_steps(g):  # every caption names the nodes by these names, and only by them
+        text = step.describe()
+        assert text.startswith(f"step {step.index + 1}: {names[step.node]} = ")
+        assert all(f"  {names[p]}: " in text for p in step.parents) and "(" not in text.split("=")[0]
+    # a label is kept, a given name (a model's for a parameter) is used, and no generated name takes either
+    x, w = Value(1.0, label="mul1"), Value(2.0)
+    y = x * w * 3.0
+    named = node_names(topological_order(y), {w: "w"})
+    assert named[x] == "mul1" and named[w] == "w" and sorted(named.values()) == ["mul1", "mul2", "mul3", "w"]
+

@@ -105,6 +105,7 @@ class Frame:
     roles: dict = field(default_factory=dict)  # node -> 'current' | 'receiver'
     edges: set = field(default_factory=set)  # (parent, node) pairs carrying a contribution now
     caption: str | None = None
+    names: dict = field(default_factory=dict)  # node -> the name the captions call it (steps.node_names)
 
 
 def to_dot(
@@ -291,6 +292,8 @@ class _Emitter:
         self.kinds_seen.add(kind)
         fill, border, _ = S.KINDS[kind]
         name = node.label or (self.opts.parameter_name(node) if kind == "parameter" else None)
+        if self.frame and node in self.frame.names:
+            name = self.frame.names[node]  # an unlabelled node too: the caption names it
         fields = [escape_record(shorten(name, MAX_LABEL))] if name else []
         if self.opts.show_data:
             fields.append("data " + format_number(node.data))

@@ -15,7 +15,7 @@ from .graph import Drawing
 from .graphdata import GraphData
 from .player_html import TRUST_HELP, player_html, player_page
 from .render import render_bytes
-from .steps import Step, backward_steps
+from .steps import Step, backward_steps, node_names
 
 
 class StepThrough:
@@ -35,6 +35,10 @@ class StepThrough:
                 "step through a smaller graph (one neuron, one sample) or raise max_nodes"
             )
         self.steps: list[Step] = list(backward_steps(root))
+        # One name per node, shown in the frames' records and used by the captions: a model's names for its
+        # parameters, and for an unlabelled node its op and a count ('add2'), never the value (values repeat).
+        given = {n: self.opts.parameter_name(n) for n in self.data.nodes if n.is_leaf() and self.opts.is_parameter(n)}
+        self.names = node_names(self.data.nodes, {n: name for n, name in given.items() if name})
         self._grads = [{root: 1.0}]
         for step in self.steps:
             grads = dict(self._grads[-1])
@@ -64,9 +68,10 @@ class StepThrough:
         """What happens in frame ``k``, in words and numbers."""
         self._check(k)
         if k == 0:
-            name = self.root.label or "the output"
-            return f"start: d{name}/d{name} = 1, the gradient backward starts from"
-        text = self.steps[k - 1].describe()
+            name = self.names[self.root]
+            d = f"d{name}" if self.root.label else f"d({name})"  # d(add2), not dadd2
+            return f"start: {d}/{d} = 1, the gradient backward starts from"
+        text = self.steps[k - 1].describe(self.names)
         return text + ("\ndone: every gradient is final" if k == len(self.steps) else "")
 
     def dot(self, k: int, caption: bool = True) -> str:
@@ -81,7 +86,7 @@ class StepThrough:
                 roles[c.parent] = "receiver"
                 edges.add((c.parent, step.node))
             roles[step.node] = "current"
-        frame = Frame(self._grads[k], self.widths, roles, edges, self.caption(k) if caption else None)
+        frame = Frame(self._grads[k], self.widths, roles, edges, self.caption(k) if caption else None, self.names)
         opts = replace(self.opts, title=f"backward, step {k} of {len(self.steps)}")
         return source(statements(self.data, opts, frame))
 
