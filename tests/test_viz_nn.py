@@ -1,5 +1,6 @@
 """viz with the real nn: its labels drive clusters and collapsing; its History, MLP and predict feed the plots."""
 
+import json
 import re
 
 import numpy as np
@@ -62,6 +63,55 @@ def test_collapsed_layers_are_laid_out_in_neuron_order(rankdir, sizes):
     for layer, size in enumerate(sizes):
         boxes = [f"k_{layer}_{n}" for n in range(size)]
         assert sorted(boxes, key=position.__getitem__) == boxes, f"layer {layer}"
+
+
+@pytest.mark.needs_dot
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+@pytest.mark.parametrize("sizes", [[3, 1], [3, 2], [2, 2, 1], [4, 1]])
+def test_neuron_clusters_are_laid_out_in_neuron_order(rankdir, sizes):
+    # Notebook 04 drew MLP(2, [3, 1]) uncollapsed with its neurons [0,1], [0,2], the inputs, then [0,0].
+    model = nn.MLP(2, sizes, activation="tanh", seed=0)
+    outputs = model([0.5, -1.0])
+    dot = to_dot(outputs)
+    members = {tuple(map(int, key.split("_"))): re.findall(r"^\t+(\w+) \[", body, re.M)
+               for key, body in re.findall(r"subgraph cluster_neuron_(\w+) \{(.*?)\n\t\}", dot, re.S)}
+    plain = draw_graph(outputs, rankdir=rankdir).pipe("plain", engine="dot").decode()
+    position = {}  # node -> where it lies along its layer: down the page when sideways, else across
+    for line in plain.splitlines():
+        fields = line.split()
+        if fields[0] == "node":
+            position[fields[1]] = -float(fields[3]) if rankdir == "LR" else float(fields[2])
+    for layer, size in enumerate(sizes):
+        keys = [(layer, n) for n in range(size)]
+        centre = {key: sum(position[m] for m in members[key]) / len(members[key]) for key in keys}
+        assert sorted(keys, key=centre.__getitem__) == keys, f"layer {layer}"
+
+
+@pytest.mark.needs_dot
+@pytest.mark.parametrize("rankdir", ["TB", "BT", "LR", "RL"])
+def test_no_edge_runs_through_a_layer_name(rankdir):
+    # Drawn top to bottom, a collapsed 16-16-1 MLP had the band of edges from layer 0 across 'layer 1'.
+    model = nn.MLP(2, [16, 16, 1], activation="tanh", seed=1337)
+    loss = (model([0.5, -1.0]) - 1.0) ** 2
+    layout = json.loads(draw_graph(loss, collapse=True, rankdir=rankdir).pipe("json", engine="dot"))
+    labels = []  # (x0, y0, x1, y1) of each layer's name, its size estimated generously from its 10 pt font
+    for item in layout["objects"]:
+        if item.get("name", "").startswith("cluster_layer"):
+            x, y = map(float, item["lp"].split(","))
+            half = 0.3 * 10 * len(item["label"])
+            labels.append((x - half, y - 6, x + half, y + 6))
+    assert len(labels) == 3
+    for edge in layout["edges"]:
+        points = [tuple(map(float, p.split(","))) for p in edge["pos"].split() if not p.startswith("e,")]
+        curve = []  # the Bezier pieces, sampled
+        for i in range(0, len(points) - 3, 3):
+            p0, p1, p2, p3 = points[i:i + 4]
+            for t in (k / 20 for k in range(21)):
+                u = 1 - t
+                curve.append([u ** 3 * a + 3 * u * u * t * b + 3 * u * t * t * c + t ** 3 * d
+                              for a, b, c, d in zip(p0, p1, p2, p3)])
+        for x0, y0, x1, y1 in labels:
+            assert not any(x0 <= x <= x1 and y0 <= y <= y1 for x, y in curve), (edge["pos"][:60], (x0, y0))
 
 
 def test_elementary_graph_of_a_neuron_steps_through(tmp_path):
