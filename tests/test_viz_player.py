@@ -5,6 +5,7 @@ import html
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
@@ -16,6 +17,8 @@ from autograd import Value, topological_order
 from viz import render_bytes, step_through
 from viz.cli import main
 from viz.style import HIGHLIGHT_FILL, RECEIVER_FILL
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def grad_fields(dot: str) -> dict:
@@ -249,3 +252,48 @@ def test_bad_arguments():
         node = node * 1.0
     with pytest.raises(ValueError, match="more than max_nodes=100"):
         step_through(node)
+
+
+def _node_places(svg: str) -> dict:
+    """node id -> where its shape's first point lies on the saved canvas (points from its top left)."""
+    root = ET.fromstring(svg)
+    left, top = (float(v) for v in root.get("viewBox").split()[:2])
+    graph = root.find(SVG + "g")
+    tx, ty = (float(v) for v in re.search(r"translate\(([-\d.]+)[ ,]([-\d.]+)\)", graph.get("transform")).groups())
+    places = {}
+    for g in graph.iter(SVG + "g"):
+        if g.get("class") == "node":
+            shape = g.find(SVG + "path") if g.find(SVG + "path") is not None else g.find(SVG + "polygon")
+            if shape is None:
+                shape = g.find(SVG + "ellipse")
+                x, y = float(shape.get("cx")), float(shape.get("cy"))
+            else:
+                x, y = (float(v) for v in re.findall(r"[-\d.]+", shape.get("d") or shape.get("points"))[:2])
+            places[g.find(SVG + "title").text] = (round(x + tx - left, 1), round(y + ty - top, 1))
+    return places
+
+
+@pytest.mark.parametrize("name", BOTH)
+def test_saved_frames_share_one_size_with_the_graph_standing_still(tmp_path, name):
+    # The caption grows from one line (frame 0) to four: the frames grew with it and the graph moved down 68 px.
+    a = Value(3.0, label="a")
+    tiny = a * a + a  # captions wider than the graph: the graph is centred under them
+    tiny.label = "t"
+    for k, root in enumerate((neuron(), tiny)):
+        player = step_through(root, renderer=name)
+        assert len({len(player.caption(j).splitlines()) for j in range(len(player))}) > 1
+        pngs = player.save_frames(tmp_path / f"png{k}")
+        sizes = set()
+        for path in pngs:
+            with Image.open(path) as image:
+                sizes.add(image.size)
+        assert len(sizes) == 1
+        svgs = [p.read_text() for p in player.save_frames(tmp_path / f"svg{k}", format="svg")]
+        assert len({size[:2] for size in _svg_sizes(svgs)}) == 1
+        places = [_node_places(svg) for svg in svgs]
+        assert len(places[0]) == len(player.data.nodes) * 2 - sum(n.is_leaf() for n in player.data.nodes)
+        # Not a point up or down. Sideways a node may still shift a little (up to 16 pt measured): a record's grad
+        # text is padded by spaces to its widest, which matches the digits' width only roughly.
+        assert all(all(frame[n][1] == y for n, (_, y) in places[0].items()) for frame in places)
+        with Image.open(player.save_gif(tmp_path / f"b{k}.gif")) as gif:
+            assert gif.size in sizes

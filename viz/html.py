@@ -1,4 +1,5 @@
-"""HTML for pictures: images as data URIs that fit the output's width, and rendered SVG made fit to sit inline."""
+"""HTML for pictures: images as data URIs that fit the output's width, and rendered SVG made fit to sit inline or to
+share one canvas size with other frames."""
 
 from __future__ import annotations
 
@@ -43,3 +44,18 @@ def inline_svg(svg: str, prefix: str, size: tuple[float, float], style: str) -> 
     head = re.sub(r'\s(width|height|viewBox|style)="[^"]*"', "", svg[:head_end])
     head += f' width="{width:g}pt" height="{height:g}pt" viewBox="0 0 {width:g} {height:g}" style="{style}"'
     return head + svg[head_end:]
+
+
+def svg_on_canvas(svg: str, size: tuple[float, float]) -> str:
+    """Rendered SVG text on a white canvas of ``size`` points, the drawing at the top and centred across it
+    (as Graphviz centres a graph under a wider title), so that frames of one size keep their graph still."""
+    width, _ = svg_size(svg)
+    canvas_width, canvas_height = size
+    left = -(canvas_width - width) / 2
+    start = svg.index("<svg")
+    end = svg.index(">", start)
+    head = re.sub(r'\s(width|height|viewBox)="[^"]*"', "", svg[start:end])
+    head += f' width="{canvas_width:g}pt" height="{canvas_height:g}pt" viewBox="{left:g} 0 {canvas_width:g} ' \
+            f'{canvas_height:g}"'
+    background = f'<rect x="{left:g}" y="0" width="{canvas_width:g}" height="{canvas_height:g}" fill="white"/>'
+    return svg[:start] + head + ">" + background + svg[end + 1:]

@@ -13,6 +13,7 @@ from .dot import Frame, Options, source, statements
 from .fmt import format_number
 from .graph import Drawing
 from .graphdata import GraphData
+from .html import svg_on_canvas, svg_size
 from .player_html import TRUST_HELP, player_html, player_page
 from .render import render_bytes
 from .steps import Step, backward_steps, node_names
@@ -74,6 +75,11 @@ class StepThrough:
         text = self.steps[k - 1].describe(self.names)
         return text + ("\ndone: every gradient is final" if k == len(self.steps) else "")
 
+    def _caption_lines(self) -> int:
+        if not hasattr(self, "_lines"):
+            self._lines = max(len(self.caption(k).splitlines()) for k in range(len(self)))
+        return self._lines
+
     def dot(self, k: int, caption: bool = True) -> str:
         """DOT source of frame ``k`` (with its caption drawn under the title unless ``caption=False``)."""
         self._check(k)
@@ -86,7 +92,11 @@ class StepThrough:
                 roles[c.parent] = "receiver"
                 edges.add((c.parent, step.node))
             roles[step.node] = "current"
-        frame = Frame(self._grads[k], self.widths, roles, edges, self.caption(k) if caption else None, self.names)
+        text = None
+        if caption:  # every frame's caption as many lines high (blank ones below), so the graph never moves down
+            text = self.caption(k)
+            text += "\n\u00a0" * (self._caption_lines() - len(text.splitlines()))
+        frame = Frame(self._grads[k], self.widths, roles, edges, text, self.names)
         opts = replace(self.opts, title=f"backward, step {k} of {len(self.steps)}")
         return source(statements(self.data, opts, frame))
 
@@ -101,17 +111,40 @@ class StepThrough:
         return self._svgs[k]
 
     def save_frames(self, folder: str | os.PathLike, format: str = "png") -> list[Path]:  # noqa: A002
-        """Write every frame into ``folder`` as step_000.png, step_001.png, ... (or .svg) and return the paths."""
+        """Write every frame into ``folder`` as step_000.png, step_001.png, ... (or .svg) and return the paths.
+
+        Every frame has one size, the graph at the same place in each (a caption may be wider in one).
+        """
         if format not in ("png", "svg"):
             raise ValueError(f"save_frames: format must be 'png' or 'svg', got {format!r}")
         folder = Path(folder)
+        if format == "png":
+            pictures = [_png_bytes(image) for image in self._images()]
+        else:
+            svgs = [render_bytes(self.dot(k), "svg", self.renderer).decode("utf-8") for k in range(len(self))]
+            sizes = [svg_size(svg) for svg in svgs]
+            size = (max(w for w, _ in sizes), max(h for _, h in sizes))
+            pictures = [svg_on_canvas(svg, size).encode("utf-8") for svg in svgs]
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
-        for k in range(len(self)):
+        for k, picture in enumerate(pictures):
             path = folder / f"step_{k:03d}.{format}"
-            path.write_bytes(render_bytes(self.dot(k), format, self.renderer))
+            path.write_bytes(picture)
             paths.append(path)
         return paths
+
+    def _images(self) -> list:
+        """Every frame with its caption as a Pillow image, all on one white canvas, each centred across it."""
+        from PIL import Image
+
+        images = [Image.open(io.BytesIO(self.png(k))).convert("RGB") for k in range(len(self))]
+        width, height = max(i.width for i in images), max(i.height for i in images)
+        canvases = []
+        for image in images:  # Graphviz centres the graph under a wider caption: centring keeps it still
+            canvas = Image.new("RGB", (width, height), "white")
+            canvas.paste(image, ((width - image.width) // 2, 0))
+            canvases.append(canvas)
+        return canvases
 
     def save_gif(self, path: str | os.PathLike, seconds_per_frame: float = 1.5) -> Path:
         """Write the frames as an animated GIF at ``path`` (made with Pillow) and return the path."""
@@ -119,14 +152,7 @@ class StepThrough:
             raise ValueError(f"save_gif: seconds_per_frame must be a positive number, got {seconds_per_frame!r}")
         from PIL import Image
 
-        images = [Image.open(io.BytesIO(render_bytes(self.dot(k), "png", self.renderer))).convert("RGB")
-                  for k in range(len(self))]
-        width, height = max(i.width for i in images), max(i.height for i in images)
-        frames = []
-        for image in images:  # frames may differ slightly in size: centre each on a common white canvas
-            canvas = Image.new("RGB", (width, height), "white")
-            canvas.paste(image, ((width - image.width) // 2, 0))
-            frames.append(canvas.convert("P", palette=Image.Palette.ADAPTIVE, colors=255))
+        frames = [image.convert("P", palette=Image.Palette.ADAPTIVE, colors=255) for image in self._images()]
         durations = [round(1000 * seconds_per_frame)] * len(frames)
         durations[-1] *= 3  # linger on the finished gradients before looping
         path = Path(path)
@@ -162,6 +188,12 @@ class StepThrough:
         if "text/plain" in wanted:
             bundle["text/plain"] = f"{self!r}\n{TRUST_HELP}"
         return bundle
+
+
+def _png_bytes(image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def statements_of(dot_source: str) -> list[str]:
