@@ -257,3 +257,18 @@ def test_the_inputs_of_an_op_whose_order_matters_are_kept_in_order_and_numbered(
         ordered = re.findall(r"^\t(o\d+) \[[^\n]* ordering=in ", dot, re.M)
         assert sorted(ordered) == sorted([op["s"], op["d"]])
         assert sorted(n for n in numbers.values() if n) == ["1", "1", "2", "2"]
+
+
+def _sum_of_uses(n: int) -> Value:
+    x = Value(1.0, "x")
+    y = x
+    for _ in range(n - 1):
+        y = y + x
+    return y
+
+
+def test_edges_spanning_many_ranks_get_one_network_simplex_pass():
+    # x + x + ... + x: the k-th use of x is an edge across 2k - 2 ranks, (n - 1)(n - 2) virtual nodes in all
+    assert "nslimit" not in to_dot(_sum_of_uses(40))  # 1482 virtual nodes: dot's own passes, 0.6 s
+    assert "nslimit=1 nslimit1=1" in to_dot(_sum_of_uses(60))  # 3422: 8.5 s without, 0.4 s with
+    assert "nslimit" not in to_dot((MLP(2, [8, 8, 1], seed=0)([0.5, -1.0]) - 1.0) ** 2)  # a layered graph

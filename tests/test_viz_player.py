@@ -104,6 +104,18 @@ def test_frames_saved_as_png_and_svg(tmp_path, name):
     assert "grad -1.5" in html.unescape(svgs[-1].read_text()) and "grad ?" in svgs[0].read_text()
 
 
+def test_saving_frames_again_clears_the_earlier_runs_frames_and_nothing_else(tmp_path):
+    folder = tmp_path / "frames"
+    step_through(neuron(), renderer="graphviz-pure").save_frames(folder, format="svg")  # 6 frames
+    (folder / "notes.txt").write_text("mine")
+    (folder / "step_1.png").write_text("not a frame's name")
+    two = Value(3.0, "x") * 2.0
+    two.label = "y"
+    written = step_through(two, renderer="graphviz-pure").save_frames(folder)  # 2 frames, as png
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "step_000.png", "step_001.png", "step_1.png"]
+    assert written == [folder / "step_000.png", folder / "step_001.png"]
+
+
 def test_gif_has_one_frame_per_step(tmp_path):
     player = step_through(neuron(), renderer="graphviz-pure")
     path = player.save_gif(tmp_path / "backward.gif", seconds_per_frame=0.5)

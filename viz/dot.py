@@ -149,6 +149,8 @@ def statements(data: GraphData, opts: Options, frame: Frame | None = None) -> li
     return _Emitter(data, opts, frame).run()
 
 
+MANY_VIRTUAL_NODES = 2000  # more, and one network-simplex pass each for ranking and placing (_graph_attributes)
+
 class _Emitter:
     def __init__(self, data: GraphData, opts: Options, frame: Frame | None) -> None:
         self.data, self.opts, self.frame = data, opts, frame
@@ -200,10 +202,29 @@ class _Emitter:
             # clusters likewise ([0,1], [0,2], the inputs, then [0,0]); over 96 MLP drawings (2-layer and
             # 3-layer, LR and TB) this left 8 clusters out of order instead of 84, with as many crossings in all.
             *(["\tmclimit=0.01\n"] if collapse or self.grouped else []),
+            # Edges that span many ranks (one x used all along a chain) become chains of virtual nodes that
+            # network simplex ranks and places slowly: x + x + ... + x took 0.6 s at 40 uses, 8.5 s at 60 and
+            # over a minute at 81; one pass of each (nslimit) takes 0.07 s and 0.4 s and draws the same rows.
+            *(["\tnslimit=1 nslimit1=1\n"] if not collapse and self._virtual_nodes() > MANY_VIRTUAL_NODES else []),
             f'\tfontname="{f}"\n',
             f'\tnode [fontname="{f}" fontsize=11 penwidth=1.2]\n',
             f'\tedge [color="{S.EDGE}" arrowsize=0.7 penwidth=1.1]\n',
         ]
+
+    def _virtual_nodes(self) -> int:
+        """How many virtual nodes Graphviz makes for edges longer than one rank: a value's rank is 0 for a
+        leaf, else its op's plus 1; an op's is its highest input's plus 1."""
+        rank: dict = {}
+        virtual = 0
+        for node in self.data.nodes:  # parents before children
+            parents = node.parents
+            if not parents:
+                rank[node] = 0
+                continue
+            op_rank = max(rank[p] for p in parents) + 1
+            virtual += sum(op_rank - rank[p] - 1 for p in parents)
+            rank[node] = op_rank + 1
+        return virtual
 
     def _header(self) -> str:
         opts, frame = self.opts, self.frame

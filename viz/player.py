@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from .html import svg_on_canvas, svg_size
 from .player_html import TRUST_HELP, player_html, player_page
 from .render import render_bytes
 from .steps import Step, backward_steps, node_names
+
+# A frame's file name, and the pattern of every name it makes (what save_frames clears of an earlier run)
+FRAME_NAME = "step_{k:03d}.{format}"
+FRAME_PATTERN = re.compile(r"step_\d{3,}\.(png|svg)")
 
 
 class StepThrough:
@@ -114,6 +119,8 @@ class StepThrough:
         """Write every frame into ``folder`` as step_000.png, step_001.png, ... (or .svg) and return the paths.
 
         Every frame has one size, the graph at the same place in each (a caption may be wider in one).
+        The frames an earlier call left in ``folder`` (step_NNN.png or .svg beyond these, or in the
+        other format) are removed, so the folder holds one step-through; no other file is touched.
         """
         if format not in ("png", "svg"):
             raise ValueError(f"save_frames: format must be 'png' or 'svg', got {format!r}")
@@ -128,9 +135,12 @@ class StepThrough:
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
         for k, picture in enumerate(pictures):
-            path = folder / f"step_{k:03d}.{format}"
+            path = folder / FRAME_NAME.format(k=k, format=format)
             path.write_bytes(picture)
             paths.append(path)
+        for stale in set(folder.glob("step_*.*")) - set(paths):
+            if FRAME_PATTERN.fullmatch(stale.name) and stale.is_file():
+                stale.unlink()
         return paths
 
     def _images(self) -> list:
