@@ -4,7 +4,13 @@ Every partial derivative below is written with arithmetic, comparisons and the h
 ``_exp``, ``_log``, ``_sin``, ``_cos``, ``_erf``, ``_sigmoid``, which work on floats and on
 Values alike: called with floats they give numbers (ordinary backward); called with Values
 they build a differentiable graph (``create_graph=True``), so higher derivatives come for free.
+A rule branches only by comparing its arguments (never on ``.data``, ``float()`` or ``math``
+on them): on Values a comparison is what ``autograd.record()`` keeps as a guard, so a compiled
+gradient re-checks every branch its rules took. Where a derivative is infinite (sqrt at 0) or
+overflows, a rule gives +-inf, on floats and on Values alike, as PyTorch does.
 An input may be a constant in a node (``x * 2``); the rule still gives its derivative, unused.
+The piecewise ops (abs, relu, leaky_relu, max, min, clamp) give a NaN input a NaN output, as PyTorch
+does, and a NaN derivative: no branch hands it a made-up slope or share of the gradient.
 """
 
 from __future__ import annotations
@@ -24,10 +30,6 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 def _is_number(x) -> bool:
     return x.__class__ is float or isinstance(x, (int, float))
-
-
-def _data(x) -> float:
-    return x if _is_number(x) else x.data
 
 
 def _either(method: str, on_floats, on_arrays=None):
@@ -83,11 +85,31 @@ def _side(x) -> int:
     return (x > 0.0) - (x < 0.0)
 
 
-def _recip_or_inf(scale, x):
-    """scale / x, where x may be exactly 0 at the edge of the domain: the slope is then infinite."""
-    if _is_number(x) and x == 0.0:
-        return math.copysign(_INF, scale) if scale else _NAN
-    return scale / x
+def _sign(x) -> float:
+    """-1.0, 0.0 or 1.0 as _side, and nan for a nan: abs's derivative."""
+    if x > 0.0:
+        return 1.0
+    if x < 0.0:
+        return -1.0
+    return 0.0 if x >= 0.0 else _NAN
+
+
+def _is_zero(x) -> bool:
+    """x == 0 for a float or a Value: one comparison, of |x|, that stays the same for every x != 0.
+
+    Not ``x == 0.0``: a Value's == is identity. On a Value the comparison is kept as a guard
+    inside autograd.record(), and it flips only where the branch it decides does.
+    """
+    return abs(x) <= 0.0
+
+
+def _is_constant_of_a_value_call(x, other) -> bool:
+    """Whether x is a constant input of a rule called on Values (create_graph): its derivative is never used.
+
+    Such a derivative is skipped rather than computed: its branches would be guards (and its
+    errors failures) about a derivative nobody reads.
+    """
+    return _is_number(x) and not _is_number(other)
 
 
 # --- forward rules that refuse what has no real value ---
@@ -141,32 +163,58 @@ def _clamp(x: float, lo: float, hi: float) -> float:
 
 
 # --- derivative rules that need more than one line ---
-def _pow_dx(x, y):
-    """d/dx x ** y = y * x ** (y - 1): infinite at x = 0 for 0 < y < 1 (as sqrt), +-inf where it overflows."""
-    if _data(y) == 0.0:
+# |x ** (y - 1)| is within rounding of |out / x|, so it cannot overflow while |out / x| is below this
+_SAFE_POWER = 1e300
+
+
+def _pow_dx(out, x, y):
+    """d/dx x ** y = y * x ** (y - 1), with PyTorch's values where that has none.
+
+    0 for y = 0 (x ** 0 is 1 everywhere); +inf at x = 0 for 0 < y < 1 (as sqrt); where
+    x ** (y - 1) overflows, y * out / x, which is then +-inf with its sign. Only y < 1 can reach
+    those cases (x ** (y - 1) is finite wherever out is, for y >= 1), so x ** 2 branches on nothing.
+    """
+    if _is_constant_of_a_value_call(x, y):
         return 0.0
-    if _is_number(x) and _is_number(y):
-        if x == 0.0:
-            return 0.0 if y > 1.0 else (1.0 if y == 1.0 else _INF)
-        try:
-            return y * x ** (y - 1.0)
-        except OverflowError:  # as PyTorch: the slope is infinite, with its sign, not an error
-            negative = x < 0.0 and float(y - 1.0).is_integer() and int(y - 1.0) % 2 == 1
-            return y * (-_INF if negative else _INF)
-    return y * x ** (y - 1.0)
+    if not y < 1.0:
+        return y * x ** (y - 1.0)
+    if _is_zero(y):
+        return 0.0
+    if _is_zero(x):  # here 0 < y < 1: the forward refuses 0 to a negative power
+        return _INF
+    ratio = out / x  # x ** (y - 1), but as a float division: inf where it overflows, never an error
+    if abs(ratio) < _SAFE_POWER:
+        return y * x ** (y - 1.0)
+    return y * ratio
 
 
-def _pow_dy(out, x):
+def _pow_dy(out, x, y):
     """d/dy x ** y = x ** y * log(x): nan where log(x) is undefined, 0 at x = 0 (as PyTorch)."""
-    base = _data(x)
-    if base > 0.0:
+    if _is_constant_of_a_value_call(y, x):
+        return 0.0
+    if x > 0.0:
         return out * _log(x)
-    return 0.0 if base == 0.0 else _NAN
+    return 0.0 if _is_zero(x) else _NAN
 
 
 def _tie_split(x, y) -> tuple:
-    """(d/dx, d/dy) of max(x, y); at a tie each input gets half, as PyTorch's maximum does."""
-    return (1.0, 0.0) if x > y else ((0.0, 1.0) if x < y else (0.5, 0.5))
+    """(d/dx, d/dy) of max(x, y); at a tie each input gets half, as PyTorch's maximum does; nan for a nan."""
+    if x > y:
+        return 1.0, 0.0
+    if x < y:
+        return 0.0, 1.0
+    return (0.5, 0.5) if x >= y else (_NAN, _NAN)
+
+
+def _relu_partials(out, x) -> tuple:
+    # the hot path of a relu network: one comparison for x > 0
+    return (1.0 if x > 0.0 else (0.0 if x <= 0.0 else _NAN),)
+
+
+def _clamp_partials(out, x, lo, hi) -> tuple:
+    if lo <= x <= hi:
+        return (1.0,)
+    return (0.0 if x < lo or x > hi else _NAN,)
 
 
 def _softplus(x: float) -> float:
@@ -194,14 +242,14 @@ BUILTIN = [
     Op("mul", operator.mul, lambda out, x, y: (y, x), arity=2, domain=_PAIR, symbol="*", doc="x * y."),
     Op("div", _div, lambda out, x, y: (1.0 / y, -out / y), arity=2, domain=((-3.0, 3.0), (0.3, 3.0)),
        symbol="/", doc="x / y (y must not be 0)."),
-    Op("pow", _power, lambda out, x, y: (_pow_dx(x, y), _pow_dy(out, x)), arity=2,
+    Op("pow", _power, lambda out, x, y: (_pow_dx(out, x, y), _pow_dy(out, x, y)), arity=2,
        domain=((0.3, 3.0), (-2.0, 2.0)), symbol="**", doc="x ** y, for real results only."),
     Op("neg", operator.neg, lambda out, x: (-1.0,), symbol="-", doc="-x."),
-    Op("abs", abs, lambda out, x: (_side(x),), piece=_side, doc="|x|; its derivative at 0 is taken as 0."),
+    Op("abs", abs, lambda out, x: (_sign(x),), piece=_side, doc="|x|; its derivative at 0 is taken as 0."),
     # --- elementary functions ---
     Op("exp", _exp_forward, lambda out, x: (out,), doc="e ** x."),
     Op("log", _log_forward, lambda out, x: (1.0 / x,), domain=_POSITIVE, doc="Natural logarithm (x > 0)."),
-    Op("sqrt", _sqrt_forward, lambda out, x: (_recip_or_inf(0.5, out),), domain=_POSITIVE,
+    Op("sqrt", _sqrt_forward, lambda out, x: (0.5 / out if out > 0.0 else _INF,), domain=_POSITIVE,
        doc="Square root (x >= 0)."),
     Op("log1p", _log1p_forward, lambda out, x: (1.0 / (1.0 + x),), domain=((-0.5, 3.0),),
        doc="log(1 + x), accurate near 0 (x > -1)."),
@@ -216,11 +264,11 @@ BUILTIN = [
        doc="Hyperbolic tangent, exact and finite for every input."),
     Op("sigmoid", _sigmoid_float, lambda out, x: (out * (1.0 - out),), activation=True,
        doc="1 / (1 + e ** -x), computed without overflow for every input."),
-    Op("relu", lambda x: x if x > 0.0 else 0.0, lambda out, x: (1.0 if x > 0.0 else 0.0,), piece=_side,
+    Op("relu", lambda x: 0.0 if x <= 0.0 else x, _relu_partials, piece=_side,
        activation=True, doc="max(0, x); its derivative at 0 is taken as 0."),
     Op("leaky_relu", lambda x, slope: x if x > 0.0 else slope * x,
-       lambda out, x, slope: (1.0 if x > 0.0 else slope,), params=("slope",), defaults=(0.01,),
-       samples=((0.01,), (0.2,)), piece=lambda x, slope: _side(x), activation=True,
+       lambda out, x, slope: (1.0 if x > 0.0 else (slope if x <= 0.0 else _NAN),), params=("slope",),
+       defaults=(0.01,), samples=((0.01,), (0.2,)), piece=lambda x, slope: _side(x), activation=True,
        doc="x for x > 0, else slope * x."),
     Op("elu", lambda x, alpha: x if x > 0.0 else alpha * math.expm1(x),
        lambda out, x, alpha: (1.0 if x > 0.0 else out + alpha,), params=("alpha",), defaults=(1.0,),
@@ -234,11 +282,13 @@ BUILTIN = [
        lambda out, x: (0.5 * (1.0 + _erf(x / _SQRT2)) + x * _INV_SQRT_2PI * _exp(-0.5 * x * x),),
        activation=True, doc="x * Phi(x), Phi the normal distribution function (exact, through erf)."),
     # --- piecewise functions of several arguments ---
-    Op("max", lambda x, y: x if x >= y else y, lambda out, x, y: _tie_split(x, y), arity=2, domain=_PAIR,
-       piece=lambda x, y: _side(x - y), doc="The larger of x and y (at a tie each gets half the gradient)."),
-    Op("min", lambda x, y: x if x <= y else y, lambda out, x, y: _tie_split(y, x), arity=2, domain=_PAIR,
-       piece=lambda x, y: _side(x - y), doc="The smaller of x and y (at a tie each gets half the gradient)."),
-    Op("clamp", _clamp, lambda out, x, lo, hi: (1.0 if lo <= x <= hi else 0.0,), params=("lo", "hi"),
+    Op("max", lambda x, y: x if x >= y else (y if x < y else _NAN), lambda out, x, y: _tie_split(x, y),
+       arity=2, domain=_PAIR, piece=lambda x, y: _side(x - y),
+       doc="The larger of x and y (at a tie each gets half the gradient)."),
+    Op("min", lambda x, y: x if x <= y else (y if x > y else _NAN), lambda out, x, y: _tie_split(y, x),
+       arity=2, domain=_PAIR, piece=lambda x, y: _side(x - y),
+       doc="The smaller of x and y (at a tie each gets half the gradient)."),
+    Op("clamp", _clamp, _clamp_partials, params=("lo", "hi"),
        samples=((-1.0, 1.0), (0.0, 2.5)), piece=lambda x, lo, hi: (_side(x - lo), _side(x - hi)),
        doc="x limited to [lo, hi]."),
     # --- n-ary nodes: one node for a whole sum or weighted sum, not a deep chain of adds ---
@@ -272,15 +322,20 @@ def _power_arrays(x, p):
 
 
 def _pow_partials_arrays(out, x, y):
-    at_zero = _np.where(y > 1.0, 0.0, _np.where(y == 1.0, 1.0, _INF))
-    dx = _np.where(y == 0.0, 0.0, _np.where(x == 0.0, at_zero, y * _np.power(x, y - 1.0)))
+    # _pow_dx and _pow_dy elementwise: the same branches, in the same order, so the same numbers
+    ratio = out / _np.where(x == 0.0, 1.0, x)
+    small = ~(y < 1.0)
+    dx = _np.where(small | (_np.abs(ratio) < _SAFE_POWER), y * _np.power(x, y - 1.0), y * ratio)
+    dx = _np.where(small, dx, _np.where(y == 0.0, 0.0, _np.where(x == 0.0, _INF, dx)))
     dy = _np.where(x > 0.0, out * _np.log(_np.where(x > 0.0, x, 1.0)), _np.where(x == 0.0, 0.0, _NAN))
     return dx, dy
 
 
 def _tie_split_arrays(x, y) -> tuple:
     above, below = _np.greater(x, y), _np.less(x, y)
-    return _np.where(above, 1.0, _np.where(below, 0.0, 0.5)), _np.where(above, 0.0, _np.where(below, 1.0, 0.5))
+    tie = _np.where(_np.greater_equal(x, y), 0.5, _NAN)  # neither above nor below: a tie, or a nan
+    return _np.where(above, 1.0, _np.where(below, 0.0, tie)), _np.where(above, 0.0, _np.where(below, 1.0, tie))
+
 
 
 def _clamp_arrays(x, lo, hi):
@@ -297,6 +352,11 @@ def _checked(name: str, ok, message: str, f):
 
 def _step(x):
     return _np.greater(x, 0.0) * 1.0
+
+
+def _step_or_nan(x, below=0.0):
+    """1 for x > 0, ``below`` for x <= 0, nan for a nan: relu's and leaky_relu's float rules."""
+    return _np.where(x > 0.0, 1.0, _np.where(x <= 0.0, below, _NAN))
 
 
 def _stacked(f):
@@ -351,7 +411,8 @@ _TAPE_FORMS = {
             lambda o, x, y: (f"1/{y}", f"-{o}/{y}")),
     "pow": (_power_arrays, _pow_partials_arrays, lambda o, x, y: (f"{y} * {x}**({y} - 1)", f"{o} * log({x})")),
     "neg": (lambda x: _np.negative(x), None, lambda o, x: ("-1",)),
-    "abs": (lambda x: _np.abs(x), lambda o, x: (_step(x) - _np.less(x, 0.0),), lambda o, x: (f"sign({x})",)),
+    "abs": (lambda x: _np.abs(x), lambda o, x: (_np.where(x >= 0.0, _step(x), _step_or_nan(x, -1.0)),),
+            lambda o, x: (f"sign({x})",)),
     "exp": (_overflow_checked("exp", lambda x: _np.exp(x)), None, lambda o, x: (o,)),
     "log": (_checked("log", lambda x: x > 0.0, "input must be > 0", lambda x: _np.log(x)), None,
             lambda o, x: (f"1/{x}",)),
@@ -367,9 +428,9 @@ _TAPE_FORMS = {
     "erf": (_erf_arrays, None, lambda o, x: (f"2/sqrt(pi) * exp(-{x}**2)",)),
     "tanh": (lambda x: _np.tanh(x), None, lambda o, x: (f"1 - {o}**2",)),
     "sigmoid": (_sigmoid_arrays, None, lambda o, x: (f"{o} * (1 - {o})",)),
-    "relu": (lambda x: _np.where(x > 0.0, x, 0.0), lambda o, x: (_step(x),), lambda o, x: (f"({x} > 0)",)),
+    "relu": (lambda x: _np.where(x <= 0.0, 0.0, x), lambda o, x: (_step_or_nan(x),), lambda o, x: (f"({x} > 0)",)),
     "leaky_relu": (lambda x, slope: _np.where(x > 0.0, x, slope * x),
-                   lambda o, x, slope: (_np.where(x > 0.0, 1.0, slope),),
+                   lambda o, x, slope: (_step_or_nan(x, slope),),
                    lambda o, x, slope: (f"1 if {x} > 0 else {slope}",)),
     "elu": (lambda x, alpha: _np.where(x > 0.0, x, alpha * _np.expm1(_np.minimum(x, 0.0))),
             lambda o, x, alpha: (_np.where(x > 0.0, 1.0, o + alpha),),
@@ -382,11 +443,12 @@ _TAPE_FORMS = {
              lambda o, x: (f"sigmoid({x}) + {o} * (1 - sigmoid({x}))",)),
     "gelu": (lambda x: 0.5 * x * (1.0 + _erf_arrays(x / _SQRT2)), None,
              lambda o, x: (f"Phi({x}) + {x} * phi({x})",)),
-    "max": (lambda x, y: _np.where(x >= y, x, y), lambda o, x, y: _tie_split_arrays(x, y),
+    "max": (lambda x, y: _np.where(x >= y, x, _np.where(x < y, y, _NAN)), lambda o, x, y: _tie_split_arrays(x, y),
             lambda o, x, y: (f"({x} > {y})", f"({y} > {x})")),
-    "min": (lambda x, y: _np.where(x <= y, x, y), lambda o, x, y: _tie_split_arrays(y, x),
+    "min": (lambda x, y: _np.where(x <= y, x, _np.where(x > y, y, _NAN)), lambda o, x, y: _tie_split_arrays(y, x),
             lambda o, x, y: (f"({x} < {y})", f"({y} < {x})")),
-    "clamp": (_clamp_arrays, lambda o, x, lo, hi: (((lo <= x) & (x <= hi)) * 1.0,),
+    "clamp": (_clamp_arrays, lambda o, x, lo, hi: (_np.where((lo <= x) & (x <= hi), 1.0,
+                                                             _np.where((x < lo) | (x > hi), 0.0, _NAN)),),
               lambda o, x, lo, hi: (f"({lo} <= {x} <= {hi})",)),
     "sum": (_sum_arrays, _sum_partials_arrays, lambda o, *xs: ("1",) * len(xs)),
     "dot": (_dot_arrays, _dot_partials_arrays, lambda o, *a: a[len(a) // 2:] + a[:len(a) // 2]),
