@@ -88,10 +88,15 @@ def backward(root: Value, create_graph: bool = False) -> None:
 
     Each call adds the same amounts again (gradients accumulate, as in PyTorch): call
     ``zero_grad`` (or set ``.grad = 0.0``) between steps. Nothing compounds, because the walk
-    uses its own accumulator, never the ``.grad`` left by an earlier call. With ``create_graph``
-    every ``.grad`` becomes a Value with its own graph (higher derivatives).
+    uses its own accumulator, never the ``.grad`` left by an earlier call. A ``.grad`` of None
+    (PyTorch's ``x.grad = None``) means no gradient yet: it becomes the new one. With
+    ``create_graph`` every ``.grad`` becomes a Value with its own graph (higher derivatives).
     """
     grads = backprop(root, create_graph=create_graph)
+    for node in grads:
+        if node.grad.__class__ is not float:  # None, or a Value from an earlier create_graph, ...
+            _none_as_zero(grads)  # checks every .grad before any is written
+            break
     if not create_graph:
         for node, g in grads.items():
             node.grad += g
@@ -100,6 +105,18 @@ def backward(root: Value, create_graph: bool = False) -> None:
         for node, g in grads.items():
             # 0.0 + g would put a needless add node in front of every gradient's graph
             node.grad = g if node.grad.__class__ is float and node.grad == 0.0 else node.grad + g
+
+
+def _none_as_zero(grads: dict) -> None:
+    """Each ``.grad`` of None becomes 0.0; a TypeError, before any change, for one that is not a number or Value."""
+    for node in grads:
+        g = node.grad
+        if g is not None and (isinstance(g, bool) or not isinstance(g, (int, float, Value))):
+            raise TypeError(f"backward: {node!r:.80} has .grad {g!r:.80} ({type(g).__name__}); "
+                            "a gradient must be a number, a Value, or None for none yet")
+    for node in grads:
+        if node.grad is None:
+            node.grad = 0.0
 
 
 def _parents_and_locals(args: tuple, local: tuple) -> tuple[tuple, tuple]:

@@ -206,3 +206,24 @@ def test_backprop_refuses_what_is_not_a_value(root):
 
     with pytest.raises(TypeError, match="backprop: root must be a Value"):
         backprop(root)
+
+
+def test_a_grad_of_none_means_no_gradient_yet_as_in_pytorch():
+    a, b = Value(1.0), Value(2.0)
+    d = a * b + a
+    b.grad = None  # PyTorch's idiom for "no gradient yet"
+    d.backward()
+    assert (a.grad, b.grad, d.grad) == (2.0 + 1.0, 1.0, 1.0)  # d/da = b + 1, d/db = a
+    a.grad = None
+    d.backward(create_graph=True)  # a number where there was one, a Value where there was None
+    assert isinstance(a.grad, Value) and a.grad.data == 3.0 and b.grad.data == 1.0 + 1.0
+
+
+@pytest.mark.parametrize("bad", ["0", [0.0], True])
+def test_a_grad_that_is_not_a_number_is_refused_before_any_grad_is_written(bad):
+    a, b = Value(1.0), Value(2.0)
+    d = a * b + a
+    b.grad = bad
+    with pytest.raises(TypeError, match=r"backward: .*has \.grad"):
+        d.backward()
+    assert a.grad == 0.0 and d.grad == 0.0 and b.grad is bad  # nothing half-done
