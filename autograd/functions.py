@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Sequence
 
+from .builtin_ops import BUILTIN
 from .ops import OPS, Op, add_op
 from .value import Value, _node, apply, as_number, method_of
 
@@ -26,6 +27,7 @@ def function_of(op: Op) -> Callable:
 
 # name -> free function, for every op that is not an operator (+, -, ...): the package's
 # functions (autograd.exp ...) and the formula whitelist of the command line are this dict.
+BUILTIN_NAMES = frozenset(op.name for op in BUILTIN)  # the engine's own ops: register_op never replaces them
 FUNCTIONS: dict[str, Callable] = {name: function_of(op) for name, op in OPS.items() if op.symbol is None}
 
 
@@ -100,6 +102,12 @@ def register_op(
     """
     if type(arity) is not int and arity is not None:
         raise TypeError(f"register_op '{name}': arity must be a positive int or None, got {arity!r}")
+    if name in BUILTIN_NAMES:
+        raise ValueError(f"register_op: '{name}' is a built-in op, which cannot be replaced (replace=True is "
+                         "for your own ops); choose another name")
+    if isinstance(params, str) or not isinstance(params, Sequence):
+        raise TypeError(f"register_op '{name}': params must be a sequence of names, such as ('slope',); "
+                        f"got {params!r}")
     n = 1 if arity is None else arity
     nargs = n + len(params)
     kink_points = tuple(as_number(k, f"register_op '{name}': kink") for k in kinks)
@@ -112,8 +120,9 @@ def register_op(
         arity=arity,
         params=tuple(params),
         defaults=tuple(as_number(d, f"register_op '{name}': default") for d in defaults),
-        domain=tuple(tuple(map(float, r)) for r in domain) if domain is not None else ((-3.0, 3.0),) * n,
-        samples=tuple(tuple(map(float, s)) for s in samples) if samples is not None else ((1.0,) * len(params),),
+        domain=_tuples(name, "domain", "range", domain, "((-1.0, 1.0),)") if domain is not None else ((-3.0, 3.0),) * n,
+        samples=(_tuples(name, "samples", "sample", samples, "((0.1,), (0.2,))") if samples is not None
+                 else ((1.0,) * len(params),)),
         piece=(lambda x, *rest: tuple((x > k) - (x < k) for k in kink_points)) if kink_points else None,
         symbol=symbol,
         doc=doc or f"The user-registered op '{name}'.",
@@ -137,3 +146,16 @@ def register_op(
 
 
 _REGISTERED: set[str] = set()  # names of the Value methods register_op added (and may replace)
+
+
+def _tuples(name: str, what: str, item: str, given, example: str) -> tuple[tuple[float, ...], ...]:
+    """``domain`` or ``samples`` as a tuple of tuples of floats; a TypeError naming the op and the value otherwise."""
+    if isinstance(given, str) or not isinstance(given, Iterable):
+        raise TypeError(f"register_op '{name}': {what} must be a sequence of tuples, such as {example}; got {given!r}")
+    rows = []
+    for i, row in enumerate(given):
+        if isinstance(row, str) or not isinstance(row, Sequence):
+            raise TypeError(f"register_op '{name}': {what} must be a sequence of tuples, such as {example}; "
+                            f"{item} {i} is {row!r} (in {what}={given!r})")
+        rows.append(tuple(as_number(v, f"register_op '{name}': {what}, {item} {i}") for v in row))
+    return tuple(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,16 +66,37 @@ class Op:
             raise ValueError(f"op '{self.name}': arity must be a positive int or None, got {self.arity!r}")
         if self.arity is None and self.params:
             raise ValueError(f"op '{self.name}': an op with any number of inputs cannot take params")
+        self._check_params()
         if self.arity is not None and len(self.domain) < self.arity:
             raise ValueError(f"op '{self.name}': domain gives {len(self.domain)} range(s) for {self.arity} inputs; "
                              "one (low, high) range per input is needed")
+        for i, r in enumerate(self.domain):
+            if not (isinstance(r, (tuple, list)) and len(r) == 2 and all(map(_is_finite_number, r)) and r[0] < r[1]):
+                raise ValueError(f"op '{self.name}': domain range {i} is {r!r}; "
+                                 "a range is (low, high), two finite numbers with low < high")
         if len(self.defaults) > len(self.params):
             raise ValueError(f"op '{self.name}': {len(self.defaults)} defaults for params {self.params!r}")
+        if not self.samples:
+            raise ValueError(f"op '{self.name}': samples must hold at least one tuple of param values to check it with")
         for sample in self.samples:
             if len(sample) != len(self.params):
                 raise ValueError(
                     f"op '{self.name}': sample {sample!r} does not give one value per param {self.params!r}"
                 )
+
+    def _check_params(self) -> None:
+        """params: a tuple of distinct names, each an identifier, not a Python keyword nor an input's name."""
+        if not isinstance(self.params, tuple):
+            raise TypeError(f"op '{self.name}': params must be a tuple of names, got {self.params!r}")
+        inputs = argument_names(self, 0)[: self.arity]
+        for p in self.params:
+            if not isinstance(p, str):
+                raise TypeError(f"op '{self.name}': param {p!r} must be a name (a str), got {type(p).__name__}")
+            if not p.isidentifier() or keyword.iskeyword(p):
+                raise ValueError(f"op '{self.name}': param {p!r} must be a name: an identifier, not a Python keyword")
+            if p in inputs or self.params.count(p) > 1:
+                raise ValueError(f"op '{self.name}': param {p!r} is named twice among the arguments "
+                                 f"{', '.join(inputs + self.params)}")
 
     @property
     def nargs(self) -> int | None:
@@ -83,6 +106,18 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}, arity={self.arity}, params={self.params})"
+
+
+def _is_finite_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def argument_names(op: Op, n: int) -> tuple[str, ...]:
+    """The names of a node's n arguments: the op's input names, then its params."""
+    if op.arity is None:
+        return tuple(f"x{i}" for i in range(n))
+    inputs = ("x", "y", "z")[: op.arity] if op.arity <= 3 else tuple(f"x{i}" for i in range(op.arity))
+    return inputs + op.params
 
 
 def numbers_of(args: tuple) -> list[float]:

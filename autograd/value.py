@@ -7,7 +7,7 @@ import numbers
 
 from . import builtin_ops  # noqa: F401 - fills the op table the methods below refer to
 from . import switches as _switches
-from .ops import OPS, DomainError, Op
+from .ops import OPS, DomainError, Op, argument_names
 from .switches import STATE
 from .tape_guards import COMPARISONS
 from .tape_guards import LOG as _GUARDS
@@ -307,14 +307,6 @@ class Value:
 
 def _data_of(other, what: str) -> float:
     return other.data if isinstance(other, Value) else as_number(other, what)
-
-
-def argument_names(op: Op, n: int) -> tuple[str, ...]:
-    """The names of a node's n arguments: the op's input names, then its params."""
-    if op.arity is None:
-        return tuple(f"x{i}" for i in range(n))
-    inputs = ("x", "y", "z")[: op.arity] if op.arity <= 3 else tuple(f"x{i}" for i in range(op.arity))
-    return inputs + op.params
 
 
 _new = object.__new__

@@ -5,7 +5,8 @@ import math
 import pytest
 
 import autograd as ag
-from autograd import GradcheckError, Value, check_graph, check_op, gradcheck, register_op
+from autograd import OPS, GradcheckError, Value, check_graph, check_op, gradcheck, register_op
+from autograd.builtin_ops import BUILTIN
 
 
 def test_gradcheck_passes_and_reports_every_input():
@@ -121,7 +122,7 @@ def test_registered_op_with_constants_and_two_inputs():
 
 def test_register_op_refuses_clashes_and_bad_definitions():
     with pytest.raises(ValueError, match="already a Value attribute"):
-        register_op("tanh2" if False else "exp", math.exp, lambda out, x: (out,))
+        register_op("detach", math.exp, lambda out, x: (out,))
     register_op("twice", lambda x: 2 * x, lambda out, x: (2.0,), replace=True)
     with pytest.raises(ValueError, match="already registered"):
         register_op("twice", lambda x: 2 * x, lambda out, x: (2.0,))
@@ -170,3 +171,83 @@ def test_register_op_refuses_a_definition_that_cannot_work_naming_the_op(kwargs,
     with pytest.raises(error, match=message) as info:
         register_op("broken_op", definition.pop("forward"), definition.pop("partials"), **definition)
     assert "broken_op" in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(op.name for op in BUILTIN))
+def test_a_built_in_op_cannot_be_replaced_even_with_replace_true(name):
+    op, function = OPS[name], ag.FUNCTIONS.get(name)
+    with pytest.raises(ValueError, match=f"'{name}' is a built-in op"):
+        register_op(name, lambda *xs: 0.0, lambda out, *xs: (0.0,) * len(xs), arity=None, replace=True)
+    assert OPS[name] is op and ag.FUNCTIONS.get(name) is function
+    x, y = Value(3.0), Value(2.0)
+    assert (x * y).data == 6.0 and ag.sum([x, y]).data == 5.0  # the engine's own ops still
+
+
+def test_replace_true_still_redefines_a_user_op():
+    register_op("user_twice", lambda x: 2 * x, lambda out, x: (2.0,), replace=True)
+    thrice = register_op("user_twice", lambda x: 3 * x, lambda out, x: (3.0,), replace=True)
+    assert thrice(2.0) == 6.0 and Value(2.0).user_twice().data == 6.0
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(domain=(0.0, 1.0)), TypeError, r"domain must be a sequence of tuples.*range 0 is 0\.0"),
+    (dict(domain=[(1,)]), ValueError, r"domain range 0 is \(1\.0,\)"),
+    (dict(domain=[(1.0, -1.0)]), ValueError, r"domain range 0 is \(1\.0, -1\.0\).*low < high"),
+    (dict(domain=[(0.0, math.inf)]), ValueError, r"domain range 0 .*finite"),
+    (dict(domain=[("a", 1.0)]), TypeError, r"domain, range 0: expected a real number, got str 'a'"),
+    (dict(params=("p",), samples=[0.1, 0.2]), TypeError, r"samples must be a sequence of tuples.*sample 0 is 0\.1"),
+    (dict(params=("p",), samples=[(0.1, 0.2)]), ValueError, r"sample \(0\.1, 0\.2\) does not give one value per"),
+    (dict(params=("p",), samples=[]), ValueError, r"samples must hold at least one"),
+    (dict(params=(1,)), TypeError, r"param 1 must be a name"),
+    (dict(params=("lambda",)), ValueError, r"param 'lambda' must be a name: an identifier, not a Python keyword"),
+    (dict(params=("x",)), ValueError, r"param 'x' is named twice"),
+    (dict(params=("p", "p")), ValueError, r"param 'p' is named twice"),
+    (dict(params="slope"), TypeError, r"params must be a sequence of names.*'slope'"),
+])
+def test_register_op_refuses_bad_arguments_naming_the_op_the_argument_and_the_value(kwargs, error, message):
+    nparams = len(kwargs.get("params", ())) if not isinstance(kwargs.get("params"), str) else 0
+    forward = (lambda x, *ps: x) if nparams else (lambda x: x)
+    partials = (lambda out, x, *ps: (1.0,)) if nparams else (lambda out, x: (1.0,))
+    with pytest.raises(error, match=message) as info:
+        register_op("badly_made", forward, partials, **kwargs)
+    assert "badly_made" in str(info.value)
+    assert "badly_made" not in OPS and not hasattr(Value, "badly_made")  # nothing half-done
+
+
+def test_check_op_finds_a_rule_whose_higher_derivatives_are_wrong():
+    # math.cos reads a Value as its float: first derivatives right, every higher one silently 0
+    register_op("sin_via_math", math.sin, lambda out, x: (math.cos(x),), replace=True)
+    report = check_op("sin_via_math", raise_exception=False)
+    assert not report.passed
+    row = report.failures[0]
+    assert row.name == "op 'sin_via_math' d(partial 0)/d(input 0)" and row.analytic == 0.0
+    assert math.isclose(row.numeric, -math.sin(row.at), rel_tol=1e-4)  # the oracle: d/dx cos x = -sin x
+    with pytest.raises(GradcheckError, match="sin_via_math"):
+        check_op("sin_via_math")
+    register_op("sin_via_autograd", math.sin, lambda out, x: (ag.cos(x),), replace=True)
+    assert check_op("sin_via_autograd").passed
+    assert math.isclose(ag.grad(ag.grad(lambda v: v.sin_via_autograd()))(0.7).data, -math.sin(0.7))
+
+
+def test_check_op_checks_the_mixed_second_derivatives_of_a_two_input_op():
+    # d/dx of d/dy (x * y) is 1; a d/dy of float(x) (the right number, but no graph) gives 0 there
+    register_op("xy_wrong", lambda x, y: x * y, lambda out, x, y: (y, float(x)), arity=2, replace=True)
+    report = check_op("xy_wrong", raise_exception=False)
+    assert [r.name for r in report.failures][:1] == ["op 'xy_wrong' d(partial 1)/d(input 0)"]
+
+
+@pytest.mark.parametrize("forms, failing", [
+    (dict(numpy_forward=lambda x: x * x + 2.0), "op 'square_np' numpy_forward"),  # 6.0 where the rule gives 4.0
+    (dict(numpy_partials=lambda out, x: (3.0 * x,)), "op 'square_np' numpy_partials input 0"),
+    (dict(numpy_partials=lambda out, x: 2.0 * x), "op 'square_np' numpy_partials"),  # not one per input
+])
+def test_check_op_compares_the_numpy_forms_with_the_float_rules(forms, failing):
+    square = register_op("square_np", lambda x: x * x, lambda out, x: (2.0 * x,), replace=True, **forms)
+    report = check_op("square_np", raise_exception=False)
+    assert not report.passed and report.failures[0].name == failing
+    tape = ag.compile(lambda v: square(v), 2.0)
+    if "numpy_forward" in forms:  # what the check prevents: the tape and the interpreter disagreeing silently
+        assert tape.forward(path="numpy") == 6.0 != square(2.0)
+    register_op("square_np", lambda x: x * x, lambda out, x: (2.0 * x,), replace=True,
+                numpy_forward=lambda x: x * x, numpy_partials=lambda out, x: (2.0 * x,))
+    assert check_op("square_np").passed
