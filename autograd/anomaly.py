@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import threading
@@ -22,10 +23,18 @@ class detect_anomaly(ContextDecorator):
     """Context manager and decorator: a nan or inf in a forward value or a gradient raises at once.
 
     Each node made inside the block remembers the file:line of the user code that created it,
-    so an anomaly found later in backward still points at the line to look at.
+    so an anomaly found later in backward still points at the line to look at. Usable as
+    ``with detect_anomaly():``, ``@detect_anomaly()`` and ``@detect_anomaly`` (as no_grad).
     """
 
-    def __init__(self) -> None:
+    def __new__(cls, func=None):
+        if func is not None:  # @detect_anomaly without parentheses: decorate func with a fresh instance
+            if not callable(func):
+                raise TypeError(f"{cls.__name__}: takes no arguments, or decorates a function; got {func!r}")
+            return functools.wraps(func)(cls()(func))
+        return super().__new__(cls)
+
+    def __init__(self, func=None) -> None:
         self._saved = threading.local()  # per thread: the switch is the current thread's only
 
     def __enter__(self):
@@ -55,10 +64,23 @@ def site_of(node) -> str:
     return sites.get(node, "<made outside detect_anomaly>")
 
 
+def _arguments(node) -> str:
+    """The node's arguments by name, each parent with its label, each constant marked: ``x=2.0 (node 'a'), y=inf``."""
+    from .ops import argument_names
+
+    names = argument_names(node.primitive, len(node.arguments))
+    parts = []
+    for name, a in zip(names, node.arguments):
+        if a.__class__ is float:
+            parts.append(f"{name}={a!r} (a constant)")
+        else:
+            parts.append(f"{name}={a.data!r}" + (f" (node {a.label!r})" if a.label is not None else " (a node)"))
+    return ", ".join(parts)
+
+
 def anomaly_error(message: str, node) -> AnomalyError:
-    """The error for an anomaly at ``node``, naming its op, inputs and creation site."""
-    inputs = ", ".join(repr(p) for p in node.parents)
-    return AnomalyError(f"{message}\n  op: {node.op}\n  inputs: {inputs}\n  created at: {site_of(node)}")
+    """The error for an anomaly at ``node``, naming its op, its arguments (constants too) and creation site."""
+    return AnomalyError(f"{message}\n  op: {node.op}\n  arguments: {_arguments(node)}\n  created at: {site_of(node)}")
 
 
 def on_forward(node) -> None:
@@ -66,6 +88,4 @@ def on_forward(node) -> None:
     site = _user_site()
     STATE.anomaly_sites[node] = site
     if not math.isfinite(node.data):
-        raise AnomalyError(
-            f"{node.op} produced {node.data!r} from inputs {[p.data for p in node.parents]!r}\n  created at: {site}"
-        )
+        raise AnomalyError(f"{node.op} produced {node.data!r} from {_arguments(node)}\n  created at: {site}")
