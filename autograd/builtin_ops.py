@@ -224,6 +224,8 @@ def _softplus(x: float) -> float:
 
 def _dot(*args: float) -> float:
     n = len(args) // 2
+    if len(args) != 2 * n:  # (the engine names the op and the inputs)
+        raise ValueError(f"takes an even number of inputs, the ws then the xs, not {len(args)}")
     return sum(map(operator.mul, args[:n], args[n:]))
 
 
@@ -417,7 +419,7 @@ _TAPE_FORMS = {
     "log": (_checked("log", lambda x: x > 0.0, "input must be > 0", lambda x: _np.log(x)), None,
             lambda o, x: (f"1/{x}",)),
     "sqrt": (_checked("sqrt", lambda x: x >= 0.0, "input must be >= 0", lambda x: _np.sqrt(x)),
-             lambda o, x: (0.5 / o,), lambda o, x: (f"0.5/{o}",)),
+             lambda o, x: (0.5 / _np.abs(o),), lambda o, x: (f"0.5/{o}",)),  # abs: +inf at -0.0, as the float rule
     "log1p": (_checked("log1p", lambda x: x > -1.0, "input must be > -1", lambda x: _np.log1p(x)), None,
               lambda o, x: (f"1/(1 + {x})",)),
     "expm1": (_overflow_checked("expm1", lambda x: _np.expm1(x)), None, lambda o, x: (f"{o} + 1",)),

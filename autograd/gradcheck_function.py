@@ -83,7 +83,7 @@ def gradcheck(
             plus, _ = run(points[:i] + [points[i] + eps] + points[i + 1:])
             minus, _ = run(points[:i] + [points[i] - eps] + points[i + 1:])
         except DomainError as exc:
-            note = f"f undefined at x +- eps: {exc}"
+            note = f"x +- eps leaves f's domain, so there is no central difference (a smaller eps may give one): {exc}"
             report.rows.append(CheckRow(name, points[i], analytic, float("nan"), KINK, note))
             continue
         numeric = (plus.data - minus.data) / (2.0 * eps)

@@ -58,6 +58,11 @@ class CheckReport:
         return not self.failures
 
     @property
+    def confirmed(self) -> bool:
+        """True when every row passed: none failed, and none went without a verdict (a kink, a domain edge)."""
+        return self.passed and not any(r.verdict == KINK for r in self.rows)
+
+    @property
     def failures(self) -> list[CheckRow]:
         return [r for r in self.rows if r.verdict == FAIL]
 

@@ -117,6 +117,12 @@ def test_gradcheck_exit_status_0_when_it_passes_1_when_it_does_not(capsys):
     register_op("cli_bad_square", lambda x: x * x, lambda out, x: (x,), replace=True)  # d/dx written as x
     assert main(["gradcheck", "cli_bad_square(x) + y", "x=1.5", "y=2"]) == 1
     assert "FAIL" in capsys.readouterr().out
+    # no verdict is no pass: a kink within eps, or x +- eps outside the domain (a smaller eps checks it)
+    assert main(["gradcheck", "abs(x) + y", "x=0", "y=2"]) == 1
+    assert "passed, 1 not differentiable here" in capsys.readouterr().out
+    assert main(["gradcheck", "log(x)", "x=1e-7"]) == 1
+    assert "x +- eps leaves f's domain, so there is no central difference (a smaller eps" in capsys.readouterr().out
+    assert main(["gradcheck", "log(x)", "x=1e-7", "--eps", "1e-9"]) == 0
 
 
 DEEP = 1200
@@ -146,6 +152,9 @@ HOSTILE = [
     ("not a number", ["gradcheck", "x", "x=abc"], 2, "x=abc is not a number"),
     ("not name=value", ["gradcheck", "x", "x1"], 2, "expected name=value"),
     ("domain", ["graph", "log(x)", "x=-1"], 2, "log: input must be > 0"),
+    ("odd dot", ["graph", "dot(x, y, z)", "x=1", "y=2", "z=3"], 2, "dot: takes an even number of inputs"),
+    ("too many for sum", ["graph", "sum(" + ", ".join(["x"] * 34) + ")", "x=1"], 2,
+     "sum() takes 1 to 32 argument(s), got 34"),
     ("bad format", ["graph", "x", "x=1", "--out", "{tmp}/g.gif"], 2, "g.gif: .gif is not a format this command writes"),
     ("bad format option", ["graph", "x", "x=1", "--format", "gif"], 2, "argument --format: invalid choice: 'gif'"),
     ("not a regular file", ["graph", "x", "x=1", "--out", "/dev/null"], 2,

@@ -135,7 +135,8 @@ def test_register_op_refuses_clashes_and_bad_definitions():
 def test_report_status_counts_rows_without_a_verdict():
     assert gradcheck(lambda x: x.relu(), [0.0], raise_exception=False).status == "no verdict: not differentiable here"
     mixed = gradcheck(lambda x, y: x.relu() + y * y, [0.0, 2.0], raise_exception=False)
-    assert mixed.status == "passed, 1 not differentiable here" and mixed.passed
+    assert mixed.status == "passed, 1 not differentiable here" and mixed.passed and not mixed.confirmed
+    assert gradcheck(lambda x, y: x * y, [2.0, 3.0]).confirmed
 
 
 @pytest.mark.parametrize("partials, stops_backward", [

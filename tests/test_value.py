@@ -183,3 +183,14 @@ def test_a_node_of_numbers_only_is_a_leaf():
     from autograd import OPS, apply
 
     assert apply(OPS["exp"], 0.0).is_leaf() and apply(OPS["mul"], 2.0, 3.0).data == 6.0
+
+
+def test_dot_takes_the_ws_then_as_many_xs():
+    from autograd import apply
+
+    x, y, z = Value(1.0, "x"), Value(2.0, "y"), Value(3.0, "z")
+    assert apply(OPS["dot"], x, y, z, x).data == 1.0 * 3.0 + 2.0 * 1.0
+    for args in ((x, y, z), (x,)):  # an odd count has no halves: it gave dot(x, y) and dropped z
+        message = f"dot: takes an even number of inputs, the ws then the xs, not {len(args)} "
+        with pytest.raises(DomainError, match=message):
+            apply(OPS["dot"], *args)

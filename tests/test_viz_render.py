@@ -4,7 +4,11 @@ Tests of `dot` are marked needs_dot: conftest.py runs them where Graphviz is ins
 """
 
 import io
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -14,6 +18,7 @@ from viz.render import RendererNotFoundError, RenderError, find_renderer, render
 
 SOURCE = 'digraph { rankdir=LR; a [shape=record label="{ a | data 2 | grad 0.5 }"]; b [label="b"]; a -> b }'
 needs_dot = pytest.mark.needs_dot
+ROOT = Path(__file__).resolve().parents[1]
 BOTH = [pytest.param("dot", marks=needs_dot), "graphviz-pure"]  # imported by the other renderer tests
 
 
@@ -118,3 +123,27 @@ def test_dot_binary_points_graphviz_at_the_renderer_and_restores_it():
     with render.dot_binary("graphviz-pure") as found:
         assert str(dot_command.DOT_BINARY) == found.path and found.path.endswith("graphviz-pure")
     assert dot_command.DOT_BINARY == before
+
+
+# A graph dot takes seconds to lay out (x feeds every node of a 70-node chain), and a program that ignores
+# Ctrl-C (as under nohup, or `cmd &` in a script) while a SIGINT reaches its whole process group.
+IGNORING_CTRL_C = """
+import os, signal, threading
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+from viz.render import render_bytes
+source = "digraph g {" + "".join(f"a{i - 1} -> a{i}; x -> a{i};" for i in range(1, 70)) + "}"
+threading.Timer(0.3, lambda: os.killpg(0, signal.SIGINT)).start()
+png = render_bytes(source, "png", renderer="dot")
+print(len(png), len(render_bytes(source, "png", renderer="dot")))
+"""
+
+
+@needs_dot
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="process groups are POSIX")
+def test_a_ctrl_c_to_the_process_group_does_not_cut_dot_short():
+    # dot's own SIGINT handler writes out what it has laid out so far and exits 0 (a 185-byte PNG here);
+    # in a session of its own it never sees the group's SIGINT, and renders the whole picture
+    run = subprocess.run([sys.executable, "-c", IGNORING_CTRL_C], capture_output=True, text=True, timeout=300,
+                         start_new_session=True, cwd=ROOT)
+    interrupted, whole = map(int, run.stdout.split())
+    assert run.returncode == 0 and interrupted == whole > 100_000, run.stderr

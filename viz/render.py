@@ -95,7 +95,11 @@ def render_bytes(source: str, fmt: str = "svg", renderer: str | None = None, eng
 
 def _run(found: Renderer, source: str, fmt: str, engine: str, dpi: int | None = None) -> bytes:
     command = [found.path, f"-K{engine}", f"-T{fmt}"] + ([f"-Gdpi={dpi}"] if dpi else [])
-    proc = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False)
+    # In its own session, so a Ctrl-C at the terminal (SIGINT to the whole process group) does not reach dot,
+    # whose handler writes out a half-done layout and exits 0; Python gets it instead, and subprocess.run kills
+    # dot on the way out (so with SIGINT ignored, under nohup or `cmd &`, dot finishes as the command does).
+    proc = subprocess.run(command, input=source.encode("utf-8"), capture_output=True, check=False,
+                          start_new_session=True)
     if proc.returncode != 0 or not proc.stdout:
         message = proc.stderr.decode("utf-8", "replace").strip()
         raise RenderError(f"{found.name} failed to render {fmt} (exit code {proc.returncode}): {message}")

@@ -158,7 +158,8 @@ def _check(node: ast.AST, variables: list[str], source: str) -> None:
             raise ExpressionError(f"{name}: keyword arguments are not allowed")
         arities = _arities(name)
         if len(node.args) not in arities:
-            raise ExpressionError(f"{name}() takes {' or '.join(map(str, arities))} argument(s), got {len(node.args)}")
+            counts = (f"{arities[0]} to {arities[-1]}" if len(arities) > 2 else " or ".join(map(str, arities)))
+            raise ExpressionError(f"{name}() takes {counts} argument(s), got {len(node.args)}")
         for arg in node.args:
             _check(arg, variables, source)
     elif isinstance(node, ast.Name):

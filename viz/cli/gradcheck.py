@@ -9,7 +9,7 @@ from .formula import parse
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
-    """Print the gradient-check table of an expression; 0 when it passes, 1 when it does not."""
+    """Print the gradient-check table of an expression; 0 when every gradient agrees, else 1."""
     from autograd import gradcheck
 
     expression = parse(args.expression)
@@ -19,7 +19,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     report = gradcheck(expression, leaves, eps=args.eps, raise_exception=False)
     print(f"{args.expression} at {', '.join(f'{v.label}={v.data:g}' for v in leaves)}")
     print(report)
-    return 0 if report.passed else 1
+    return 0 if report.confirmed else 1  # a gradient left without a verdict is not a pass either
 
 
 def add_gradcheck_parser(sub: argparse._SubParsersAction, example: str) -> None:
@@ -27,7 +27,8 @@ def add_gradcheck_parser(sub: argparse._SubParsersAction, example: str) -> None:
     check = sub.add_parser(
         "gradcheck", help="compare an expression's gradients with central differences",
         description="Evaluate the expression, run backward, and compare every input's gradient with a central "
-                    "difference in float64. Exit status 0 when all agree, 1 when one does not, 2 for bad input.",
+                    "difference in float64. Exit status 0 when all agree, 1 when one does not or gets no verdict "
+                    "(at a kink, or where x +- eps leaves the domain), 2 for bad input.",
         epilog="example:\n  " + example, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_expression_arguments(check)
