@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import math
 import sys
-import threading
-from contextlib import ContextDecorator
 
-from .switches import STATE, set_mode
+from .switches import STATE, ThreadMode, set_mode
 
 # Frames of the project's own packages are skipped when naming where a node was made, so a
 # graph built by nn (a layer's weighted sum) is attributed to the user's line that called it.
@@ -19,23 +16,13 @@ class AnomalyError(FloatingPointError):
     """A forward value or a gradient became nan or inf while detect_anomaly was on."""
 
 
-class detect_anomaly(ContextDecorator):
+class detect_anomaly(ThreadMode):
     """Context manager and decorator: a nan or inf in a forward value or a gradient raises at once.
 
     Each node made inside the block remembers the file:line of the user code that created it,
     so an anomaly found later in backward still points at the line to look at. Usable as
     ``with detect_anomaly():``, ``@detect_anomaly()`` and ``@detect_anomaly`` (as no_grad).
     """
-
-    def __new__(cls, func=None):
-        if func is not None:  # @detect_anomaly without parentheses: decorate func with a fresh instance
-            if not callable(func):
-                raise TypeError(f"{cls.__name__}: takes no arguments, or decorates a function; got {func!r}")
-            return functools.wraps(func)(cls()(func))
-        return super().__new__(cls)
-
-    def __init__(self, func=None) -> None:
-        self._saved = threading.local()  # per thread: the switch is the current thread's only
 
     def __enter__(self):
         self._saved.__dict__.setdefault("stack", []).append(STATE.anomaly_sites)

@@ -41,16 +41,12 @@ def set_mode(recording: bool, anomaly_sites: dict | None) -> None:
             ALL_DEFAULT = _switched == 0
 
 
-class _Switch(ContextDecorator):
-    """Sets ``STATE.recording`` for a with-block or a decorated call, in the current thread only.
-
-    Usable as ``with no_grad():``, ``@no_grad()`` and ``@no_grad`` (without parentheses).
-    """
-
-    _value: bool
+class ThreadMode(ContextDecorator):
+    """A mode for a with-block or a decorated call, in the current thread only: ``with mode():``,
+    ``@mode()`` and ``@mode`` (without parentheses). What each thread saved on entering is in ``_saved``."""
 
     def __new__(cls, func=None):
-        if func is not None:  # @no_grad without parentheses: decorate func with a fresh switch
+        if func is not None:  # @no_grad without parentheses: decorate func with a fresh instance
             if not callable(func):
                 raise TypeError(f"{cls.__name__}: takes no arguments, or decorates a function; got {func!r}")
             return functools.wraps(func)(cls()(func))
@@ -58,6 +54,12 @@ class _Switch(ContextDecorator):
 
     def __init__(self, func=None) -> None:
         self._saved = threading.local()  # per thread, so one instance can be entered by two threads
+
+
+class _Switch(ThreadMode):
+    """Sets ``STATE.recording`` for a with-block or a decorated call, in the current thread only."""
+
+    _value: bool
 
     def __enter__(self):
         stack = self._saved.__dict__.setdefault("stack", [])  # a stack, so one instance can be re-entered

@@ -122,8 +122,11 @@ def test_params_say_which_leaves_of_a_hand_built_graph_are_parameters():
         return {label.split(" | ")[0].strip("{ "): fill for fill, label in records(dot).values()}
 
     out = (x1 * w1 + x1 * w2 + b) * k
-    guessed = fills(to_dot(out))  # without params, only a label as nn gives one ('b') makes a parameter
-    assert guessed["b"] == KINDS["parameter"][0] and guessed["w1"] == guessed["data 0.5"] == KINDS["input"][0]
+    guessed = fills(to_dot(out))  # without params: 'b' beside 'w1' is the user's variable, as 'w1' is
+    assert guessed["b"] == guessed["w1"] == guessed["data 0.5"] == KINDS["input"][0]
+    neuron = nn.Neuron(2, "tanh", seed=0)  # nn's own labels: w[0], w[1] and a bare b, its bias
+    drawn = fills(to_dot(neuron([Value(1.0, label="x1"), Value(2.0, label="x2")])))
+    assert drawn["w[0]"] == drawn["w[1]"] == drawn["b"] == KINDS["parameter"][0] and drawn["x1"] == KINDS["input"][0]
     for params, k_name in (([w1, w2, k], "data 0.5"), ((w1, w2, k), "data 0.5"), ({"w1": w1, "w2": w2, "k": k}, "k")):
         given = fills(to_dot(out, params=params))  # a dict names an unlabelled parameter; a list leaves it unnamed
         assert given["w1"] == given["w2"] == given[k_name] == KINDS["parameter"][0]

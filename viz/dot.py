@@ -11,7 +11,7 @@ from autograd import Value
 from . import style as S
 from .fmt import escape_record, format_number, grad_of, quote
 from .graphdata import GraphData, roots_of
-from .neurons import is_parameter, label_kind, layer_of, neuron_name, outputs_of
+from .neurons import label_kind, labelled_parameters, layer_of, neuron_name, outputs_of
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
 NO_BACKWARD = "backward() not called yet: every grad is 0"
@@ -54,15 +54,19 @@ class Options:
             raise TypeError(f"{w}: title must be a str or None, got {type(self.title).__name__} {self.title!r}")
         self.parameters = _parameter_names(self.model, self.params, w)
 
+    def settle(self, nodes) -> None:
+        """Decide, for this graph, which leaves are parameters when neither ``model`` nor ``params`` said:
+        those labelled as nn labels them, in a graph with nn's weights (``neurons.labelled_parameters``)."""
+        if self.parameters is None:
+            self.parameters = labelled_parameters(nodes)
+
     def is_parameter(self, node: Value) -> bool:
-        """Whether a leaf is drawn as a parameter: the model's or params', else one labelled as nn labels them."""
-        return node in self.parameters if self.parameters is not None else is_parameter(node)
+        """Whether a leaf is drawn as a parameter: the model's or params', else as settled from the labels."""
+        return node in self.parameters
 
     def parameter_name(self, node: Value) -> str | None:
         """A parameter's name (the model's name for it, or its label); None for any other node, or no name."""
-        if self.parameters is not None:
-            return self.parameters.get(node)
-        return node.label if is_parameter(node) else None
+        return self.parameters.get(node)
 
 
 def _parameter_names(model: object, params: object, what: str) -> dict | None:
@@ -154,6 +158,7 @@ MANY_VIRTUAL_NODES = 2000  # more, and one network-simplex pass each for ranking
 class _Emitter:
     def __init__(self, data: GraphData, opts: Options, frame: Frame | None) -> None:
         self.data, self.opts, self.frame = data, opts, frame
+        opts.settle(data.nodes)
         self.ids = {node: f"v{i}" for i, node in enumerate(data.nodes)}
         self.roots = set(data.roots)
         self.lines: list[str] = []

@@ -35,6 +35,14 @@ def is_parameter(node: Value) -> bool:
     return parsed is not None and parsed.is_parameter
 
 
+def labelled_parameters(nodes: Iterable[Value]) -> dict[Value, str]:
+    """The leaves labelled as nn labels its parameters, by label, in a graph nn made: one where some such
+    label has indices (``w[0]``, ``b[0,1]``). A bare ``b`` is nn's label for a lone neuron's bias, but
+    beside ``w1`` or ``a`` it is the user's variable, so on its own it is no parameter."""
+    found = {node: node.label for node in nodes if is_parameter(node)}
+    return found if any("[" in label for label in found.values()) else {}
+
+
 def layer_of(key: Key) -> int | None:
     """The layer index of an MLP neuron key (l, n), else None."""
     return key[0] if len(key) == 2 else None

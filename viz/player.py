@@ -43,6 +43,7 @@ class StepThrough:
         self.steps: list[Step] = list(backward_steps(root))
         # One name per node, shown in the frames' records and used by the captions: a model's names for its
         # parameters, and for an unlabelled node its op and a count ('add2'), never the value (values repeat).
+        self.opts.settle(self.data.nodes)
         given = {n: self.opts.parameter_name(n) for n in self.data.nodes if n.is_leaf() and self.opts.is_parameter(n)}
         self.names = node_names(self.data.nodes, {n: name for n, name in given.items() if name})
         self._grads = [{root: 1.0}]
