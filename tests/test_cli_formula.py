@@ -111,7 +111,8 @@ def test_depth_is_bounded_before_any_stage_that_recurses(kind):
     ("1" * 400 + " * x", r"the number 1111.*\(400 characters\) is not a finite float"),
     ("1e999 * x", "the number 1e999 is not a finite float"),
     ("sin(1e400) + x", "the number 1e400 is not a finite float"),
-    ("1" * 5000 + " + x", "syntax error.*Exceeds the limit"),
+    ("1" * 5000 + " + x", r"a number in '1111.*\(5004 characters\)' has more digits than Python reads; it is not a "
+                          "finite float"),
 ])
 def test_numbers_beyond_the_float_range_are_refused_as_x_inf_is(text, message):
     with pytest.raises(ExpressionError, match=message) as info:
@@ -147,8 +148,8 @@ def test_a_formula_may_start_with_a_minus():
 
 
 def test_messages_stay_one_short_line_for_a_huge_formula():
-    for text in ("x + " + "y" * 17_000 + " +", "x + " + "1" * 17_000):
-        with pytest.raises(ExpressionError, match=r"syntax error in .*\(170\d\d characters\)") as info:
+    for text, start in (("x + " + "y" * 17_000 + " +", "syntax error in"), ("x + " + "1" * 17_000, "a number in")):
+        with pytest.raises(ExpressionError, match=start + r" .*\(170\d\d characters\)") as info:
             parse(text)
         assert len(str(info.value)) < 250
     with pytest.raises(ExpressionError, match="syntax error.*null bytes"):

@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import math
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -51,13 +52,13 @@ class WriteError(Exception):
     """A place that cannot be written (disk full, no permission, a directory in the way): one line, exit status 1."""
 
 
-def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of `graph` and `gradcheck`: the formula, then one name=value per variable."""
+def add_expression_arguments(parser: argparse.ArgumentParser, without_variables: str) -> None:
+    """The arguments of `graph` and `gradcheck`: the formula, then one name=value per variable.
+    ``without_variables`` says what the command makes of a formula that has none."""
     from autograd import FUNCTIONS
 
     parser.add_argument("expression", help="a formula: numbers, names, + - * / **, unary minus and the functions "
-                        f"{' '.join(FUNCTIONS)}; constants pi, e; a formula "
-                        "without variables is a one-node graph. " + DASH_HELP)
+                        f"{' '.join(FUNCTIONS)}; constants pi, e; {without_variables}. " + DASH_HELP)
     parser.add_argument("values", nargs="*", metavar="name=value", help="one value per variable")
 
 
@@ -66,11 +67,13 @@ def assignments(items: Sequence[str]) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
+        # NFKC, as Python reads the names in the expression (a full-width x there is x)
+        name = unicodedata.normalize("NFKC", name.strip())
+        if not sep or not name:
             raise UsageError(f"expected name=value, got {item!r}")
-        if name.strip() in result:
-            raise UsageError(f"{name.strip()} is given twice")
-        result[name.strip()] = value.strip()
+        if name in result:
+            raise UsageError(f"{name} is given twice")
+        result[name] = value.strip()
     return result
 
 
@@ -93,6 +96,9 @@ def writable_paths(*places: tuple[Path, str]) -> None:
 
 
 def _refuse_taken(path: Path, what: str) -> None:
+    below = next((folder for folder in path.parents if folder.exists()), None)  # the nearest that exists
+    if below is not None and not below.is_dir():
+        raise WriteError(f"cannot write {path}: {below} is a file, not a folder")
     if what == "file" and path.is_dir():
         raise WriteError(f"cannot write {path}: it is a directory")
     if what == "folder" and path.exists() and not path.is_dir():

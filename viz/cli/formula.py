@@ -57,6 +57,10 @@ class Expression:
         if missing:
             raise ExpressionError(f"missing value for {', '.join(missing)} (give it as {missing[0]}=1.0)")
         extra = [name for name in assignments if name not in self.variables]
+        constants = [name for name in extra if name in CONSTANTS]
+        if constants:
+            raise ExpressionError(f"{constants[0]} is a constant ({CONSTANTS[constants[0]]!r}) in an expression, "
+                                  f"not a variable; call the variable another name")
         if extra:
             raise ExpressionError(f"value given for {', '.join(extra)}, which the expression does not use")
         leaves = []
@@ -80,6 +84,9 @@ def parse(text: str) -> Expression:
     if not isinstance(text, str):
         raise TypeError(f"parse: expected a str, got {type(text).__name__}")
     source = text.strip()
+    if "#" in source:  # Python would read the rest as a comment and drop it unsaid
+        raise ExpressionError(f"'#' is not allowed in an expression (Python would ignore what follows it): "
+                              f"{_shorten(text)!r}")
     try:
         with warnings.catch_warnings():  # Python's SyntaxWarnings ("invalid decimal literal") are not for a formula
             warnings.simplefilter("ignore")
@@ -87,6 +94,9 @@ def parse(text: str) -> Expression:
     except SyntaxError as exc:
         if exc.msg == "too many nested parentheses":  # Python's own depth bound, at 200
             raise ExpressionError(_TOO_DEEP) from None
+        if "integer string conversion" in exc.msg:  # over 4,300 digits: Python's limit, as 400 are the float's
+            raise ExpressionError(f"a number in {_shorten(text)!r} has more digits than Python reads; it is not a "
+                                  "finite float") from None
         where = f" at column {exc.offset}" if exc.offset else ""
         reason = exc.msg if len(exc.msg) <= 120 else exc.msg[:117] + "..."
         raise ExpressionError(f"syntax error in {_shorten(text)!r}{where}: {reason}") from None

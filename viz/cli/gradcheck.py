@@ -31,7 +31,7 @@ def add_gradcheck_parser(sub: argparse._SubParsersAction, example: str) -> None:
                     "(at a kink, or where x +- eps leaves the domain), 2 for bad input.",
         epilog="example:\n  " + example, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_expression_arguments(check)
+    add_expression_arguments(check, "it needs at least one variable, whose gradient is checked")
     check.add_argument("--eps", type=number(float, 0, above=True), default=1e-6,
                        help="the finite-difference step (default 1e-6)")
     check.set_defaults(run=cmd_gradcheck)

@@ -91,7 +91,9 @@ def _output(out: str | None, format: str | None) -> tuple[Path, str]:  # noqa: A
 
 def _parameters(leaves: list, names: str | None) -> dict:
     """The variables given with --params, by name: the leaves the drawings colour as parameters."""
-    wanted = [n.strip() for n in names.split(",")] if names else []
+    wanted = [n.strip() for n in names.split(",") if n.strip()] if names is not None else []
+    if names is not None and not wanted:
+        raise UsageError(f"--params {names!r} names no variable; give names such as w1,w2,b")
     known = {leaf.label: leaf for leaf in leaves}
     unknown = [n for n in wanted if n not in known]
     if unknown:
@@ -108,7 +110,7 @@ def add_graph_parser(sub: argparse._SubParsersAction, example: str) -> None:
                     "input and render the computation graph with data and gradients.",
         epilog="examples:\n  " + example.replace("\n", "\n  "), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_expression_arguments(graph)
+    add_expression_arguments(graph, "a formula without variables is a one-node graph")
     graph.add_argument("--out", help="the file to write (default graph.svg); its folder is created; "
                        "its suffix becomes the format's")
     graph.add_argument("--format", choices=FORMATS, help="svg, png or pdf (default: from --out's suffix, else svg)")
