@@ -16,6 +16,7 @@ import numpy as np
 
 from autograd import Value, enable_grad, record
 
+from .labels import input_label
 from .layers import MLP, Layer, Neuron
 
 STATIC = (Neuron, Layer, MLP)
@@ -41,7 +42,7 @@ def structure(model, params: list[Value]) -> tuple:
 def input_leaves(nin: int, row: Sequence[float] | None = None) -> list[Value]:
     """One sample's inputs as leaves labelled x[i] (holding ``row``'s numbers, or 0)."""
     row = [0.0] * nin if row is None else [float(v) for v in row]
-    return [Value(v, f"x[{i}]") for i, v in enumerate(row)]
+    return [Value(v, input_label(i)) for i, v in enumerate(row)]
 
 
 class Replay:
