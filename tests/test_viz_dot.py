@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from test_viz_stubs import MLP
+from test_viz_stubs import MLP, in_order
 
 import nn
 from autograd import Value
@@ -237,13 +237,8 @@ def labelled_edges(dot: str) -> dict:
 
 
 def test_the_inputs_of_an_op_whose_order_matters_are_kept_in_order_and_numbered():
-    p, q = Value(1.0, label="p"), Value(5.0, label="q")
-    e = q.exp()
-    e.label = "e"
-    s = p - e
-    s.label = "s"
-    d = s / p
-    d.label = "d"
+    nodes = in_order()
+    p, q, d = nodes["p"], nodes["q"], nodes["d"]
     t = (p + q) * (2.0 - p)
     t.label = "t"
     for rankdir in ("LR", "TB"):

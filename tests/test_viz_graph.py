@@ -10,9 +10,8 @@ import graphviz
 import pytest
 from PIL import Image
 from test_viz_render import BOTH
-from test_viz_stubs import MLP, check_image, neuron
+from test_viz_stubs import MLP, check_image, in_order, neuron
 
-from autograd import Value
 from viz import draw_graph, to_dot, use_renderer
 from viz.render import find_renderer
 
@@ -116,14 +115,8 @@ def test_other_formats_go_through_graphviz_pointed_at_the_renderer(name):
 @pytest.mark.parametrize("name", BOTH)
 @pytest.mark.parametrize("rankdir", ["LR", "TB"])
 def test_the_first_input_of_a_subtraction_or_division_is_drawn_first(name, rankdir):
-    # The teacher's case: p - exp(q) drawn with exp(q) above p read as exp(q) - p, the wrong sign.
-    p, q = Value(1.0, label="p"), Value(5.0, label="q")
-    e = q.exp()
-    e.label = "e"
-    s = p - e
-    s.label = "s"
-    d = s / p
-    d.label = "d"
+    nodes = in_order()  # p - exp(q) drawn with exp(q) above p read as exp(q) - p, the wrong sign
+    s, d = nodes["s"], nodes["d"]
     d.backward()
     plain = find_renderer(name).path
     layout = subprocess.run([plain, "-Tplain"], input=to_dot(d, rankdir=rankdir).encode(), capture_output=True,

@@ -12,6 +12,19 @@ from autograd import Value, dot
 from nn.labels import Label, bias_label, output_label, parse_label, sum_label, weight_label
 
 
+def in_order() -> dict[str, Value]:
+    """The teacher's case, every node labelled: s = p - e with e = exp(q), d = s / p (read top to bottom,
+    a drawing with e above p reads as e - p, the wrong sign)."""
+    p, q = Value(1.0, label="p"), Value(5.0, label="q")
+    e = q.exp()
+    e.label = "e"
+    s = p - e
+    s.label = "s"
+    d = s / p
+    d.label = "d"
+    return {"p": p, "q": q, "e": e, "s": s, "d": d}
+
+
 def neuron() -> Value:
     """micrograd's neuron o = tanh(x1*w1 + x2*w2 + b), every node labelled, its output o (before backward)."""
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
