@@ -288,3 +288,17 @@ def test_predict_and_the_pictures_replay_a_kept_recording_until_the_structure_ch
     model.activation = "relu"  # a new structure: recorded again
     np.testing.assert_allclose(nn.predict(model, X), eager(), rtol=1e-12)
     assert replay.replay_of(model) is not kept
+
+
+def test_a_replay_over_many_rows_goes_in_chunks_and_gives_every_rows_outputs(monkeypatch):
+    import nn.replay
+
+    model = nn.MLP(2, [3, 2], seed=0)
+    X = np.random.default_rng(0).normal(size=(23, 2))
+    eager = [[v.data for v in model(row)] for row in X.tolist()]
+    replay = nn.replay.replay_of(model, row=X[0])
+    nodes = len(replay.outputs[0].nodes)
+    monkeypatch.setattr(nn.replay, "REPLAY_NUMBERS", 5 * nodes)  # chunks of 5 rows: 4 of them and 3 left
+    assert np.allclose(replay(X), eager, rtol=1e-12, atol=0.0)
+    monkeypatch.setattr(nn.replay, "REPLAY_NUMBERS", 1)  # at least one row at a time
+    assert np.allclose(replay(X[:4]), eager[:4], rtol=1e-12, atol=0.0)
