@@ -42,6 +42,7 @@ def test_heatmaps_show_each_neurons_output_over_the_plane(tmp_path):
     fig = plot_network(model, heatmaps=True, X=X, resolution=16)
     images = fig.axes[0].get_images()
     assert len(images) == 2 + 3 + 1
+    assert {"x[0]", "x[1]"} <= {t.get_text() for t in fig.axes[0].texts}  # which input each heatmap is
     grid_x = np.linspace(X[:, 0].min() - 0.5, X[:, 0].max() + 0.5, 16)
     assert np.allclose(images[0].get_array()[0], grid_x)  # the x0 input varies along each row
     n = model.layers[0].neurons[2]

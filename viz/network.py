@@ -67,6 +67,8 @@ def plot_network(
                 ax.imshow(image, extent=(x - 0.4, x + 0.4, y - 0.4, y + 0.4), origin="lower", cmap=HEAT,
                           vmin=-np.abs(image).max() - 1e-9, vmax=np.abs(image).max() + 1e-9, zorder=2)
                 ax.add_patch(Rectangle((x - 0.4, y - 0.4), 0.8, 0.8, fill=False, lw=0.8, ec="#374151", zorder=3))
+                if i == 0:  # an input's heatmap is the input itself: its name says which
+                    ax.text(x - 0.5, y, input_label(n), ha="right", va="center", fontsize=8, zorder=3)
             else:
                 ax.add_patch(Circle((x, y), radius, fc="#f8fafc" if i == 0 else "#ede9fe",
                                     ec="#64748b" if i == 0 else "#7c3aed", lw=1.2, zorder=2))
@@ -83,7 +85,7 @@ def plot_network(
         handles.append(Line2D([], [], marker="s", ls="", color=NEGATIVE, ms=8, label="neuron output < 0"))
     ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=8, frameon=False,
               title=f"line width ∝ |weight| (largest {largest:.3g})", title_fontsize=8)
-    ax.set_xlim(xs[0] - 0.8, xs[-1] + 0.8)
+    ax.set_xlim(xs[0] - (1.3 if grids is not None else 0.8), xs[-1] + 0.8)
     ax.set_ylim(min(min(y) for y in ys) - 1.4, top + 0.5)
     ax.set_aspect("equal")
     ax.axis("off")
