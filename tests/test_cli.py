@@ -3,6 +3,7 @@
 import csv
 import json
 import math
+import re
 import signal
 import subprocess
 import sys
@@ -344,3 +345,12 @@ def test_graph_draws_as_parameters_exactly_the_variables_named_by_params(tmp_pat
     assert drawn["w,b"] == {"w", "b"} and drawn[None] == set()  # no guessing from the labels
     bad = chainrule("graph", "x*y", "x=1", "y=2", "--params", "z")
     assert bad.returncode == 2 and "--params names z" in bad.stderr
+
+
+def test_the_root_is_named_out_unless_a_variable_is(tmp_path):
+    for formula, value, root in (("x*2", "x=3", "out"), ("out*2", "out=3", "result")):
+        path = tmp_path / f"{root}.svg"
+        run = chainrule("graph", formula, value, "--out", str(path))
+        assert run.returncode == 0, run.stderr
+        names = re.findall(r">(out|result)</text>", path.read_text())
+        assert sorted(names) == sorted({"out", root}), names  # one box each: the variable's, the root's
