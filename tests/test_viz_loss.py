@@ -95,3 +95,12 @@ def test_the_legend_sits_beside_the_axes_so_no_line_runs_through_it():
     legend, plot = ax.get_legend().get_window_extent(), ax.get_window_extent()
     assert legend.x0 >= plot.x1  # wholly to the right of the axes, where no curve is drawn
     assert "lowest validation loss (epoch 4)" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize("losses", [[1.0], [1.0, 0.5], [1.0, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2]])
+def test_epochs_are_ticked_in_whole_numbers(losses):
+    fig = plot_loss(losses)
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if low <= t <= high]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks  # one epoch drew 0.945 ... 1.065

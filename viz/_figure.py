@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -31,3 +32,16 @@ def axes_for(ax: Axes | None, figsize: tuple[float, float], what: str) -> tuple[
     if not isinstance(ax, Axes):
         raise TypeError(f"{what}: ax must be a matplotlib Axes or None, got {type(ax).__name__} {ax!r:.60}")
     return ax.figure, ax
+
+
+def epoch_axis(ax: Axes) -> None:
+    """An x axis of epochs, once the curves are drawn: labelled so, with ticks on whole epochs only (one
+    epoch drew 0.945, 0.960, ... 1.065)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    low, high = ax.get_xlim()
+    whole = range(math.ceil(low), math.floor(high) + 1)
+    if len(whole) < 2:  # too short a span for the locator to keep to whole numbers
+        ax.set_xticks(list(whole))

@@ -7,7 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from ._figure import axes_for
+from ._figure import axes_for, epoch_axis
 from .history_columns import column, epochs
 
 TRAIN, VAL, OVERFIT = "#2563eb", "#ea580c", "#fde68a"
@@ -52,7 +52,7 @@ def plot_loss(history: object, *, ax: Axes | None = None, log: bool = False, tit
         if (train[np.isfinite(train)] <= 0).any() or (val[np.isfinite(val)] <= 0).any():
             raise ValueError("plot_loss: log=True needs positive losses; pass log=False")
         ax.set_yscale("log")
-    ax.set_xlabel("epoch")
+    epoch_axis(ax)
     ax.set_ylabel("loss" + (" (log scale)" if log else ""))
     ax.set_title(title or "Loss per epoch")
     ax.grid(True, alpha=0.3, which="both")

@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ._figure import axes_for
+from ._figure import axes_for, epoch_axis
 from .history_columns import column, raw_column
 
 DIVERGED = "#dc2626"
@@ -151,7 +151,7 @@ def plot_lr_comparison(runs: Mapping, *, ax: Axes | None = None, log: bool = Tru
         ax.set_ylim(finite.min() / 2 if finite.size else None, top)
     else:
         ax.set_ylim(min(0.0, float(finite.min())) if finite.size else 0.0, top)
-    ax.set_xlabel("epoch")
+    epoch_axis(ax)
     ax.set_ylabel("training loss" + (" (log scale)" if log else ""))
     ax.set_title(title or "Learning rate comparison")
     ax.grid(True, alpha=0.3, which="both")
