@@ -40,7 +40,7 @@ def epoch_axis(ax: Axes) -> None:
     from matplotlib.ticker import MaxNLocator
 
     ax.set_xlabel("epoch")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # 0, 20, 40; not 0, 15, 30
     low, high = ax.get_xlim()
     whole = range(math.ceil(low), math.floor(high) + 1)
     if len(whole) < 2:  # too short a span for the locator to keep to whole numbers
