@@ -358,3 +358,14 @@ class MLP(Module):
 def gives_one_output(model: object) -> bool:
     """Whether the model gives one Value per sample (a Neuron; an MLP ending in one neuron), not a list."""
     return isinstance(model, Neuron) or (isinstance(model, MLP) and model.nouts[-1] == 1)
+
+
+def output_count(model: object) -> int | None:
+    """How many outputs nn's own model gives per sample, read from its shape; None for any other module."""
+    if isinstance(model, Neuron):
+        return 1
+    if isinstance(model, Layer):
+        return model.nout
+    if isinstance(model, MLP):
+        return model.nouts[-1]
+    return None

@@ -78,7 +78,7 @@ class Replay:
             at = self._at[tape] = tuple(np.array(v, dtype=np.intp) for v in zip(*pairs)) if pairs else None
         data = np.array([leaf.data for leaf in tape.leaves])[:, None]  # the parameters' numbers now
         # The replay holds a row per node over the rows it is given: in chunks of rows, that array stays
-        # within REPLAY_NUMBERS (an MLP(2, [64, 64, 64, 1]) over 40,000 rows took 27.7 s whole, 2.9 s so).
+        # within REPLAY_NUMBERS (an MLP(2, [64, 64, 64, 1]) over 40,000 rows took 27.7 s whole, 1.2 s so).
         chunk = max(1, REPLAY_NUMBERS // len(tape.nodes))
         outs = []
         for start in range(0, len(X), chunk):

@@ -25,7 +25,7 @@ from ._interrupts import CtrlC
 from .data_checks import check_dataset, check_inputs
 from .datasets import generator, split_sizes, train_val_split
 from .history import EarlyStopping, History
-from .layers import gives_one_output
+from .layers import gives_one_output, output_count
 from .metrics import Metric, get_metric
 from .module import Module
 from .optim import Adam, Optimizer
@@ -156,25 +156,30 @@ def _metrics(metrics: Sequence, loss, who: str) -> list[tuple[str, Metric]]:
     if isinstance(metrics, str) or callable(metrics):
         metrics = (metrics,)
     named = []
-    columns = set(COLUMNS) if who == "fit" else {"loss"}
+    reserved = set(COLUMNS) if who == "fit" else {"loss"}  # the columns fit (or evaluate) writes itself
+    columns = set(reserved)
     for m in metrics:
         name = m if isinstance(m, str) else getattr(m, "__name__", type(m).__name__)
         named.append((name, get_metric(m, loss, f"{who}: metrics")))
         mine = (name, f"val_{name}") if who == "fit" else (name,)  # fit has a validation column per metric
         taken = [column for column in mine if column in columns]
         if taken:
-            raise ValueError(f"{who}: metrics: {name!r} would write the column {taken[0]!r}, which "
-                             f"{'another metric' if taken[0] not in COLUMNS + ('loss',) else who} writes; "
-                             "give the function another name (def my_name(outputs, targets): ...)")
+            writer = who if taken[0] in reserved else "another metric"
+            raise ValueError(f"{who}: metrics: {name!r} would write the column {taken[0]!r}, which {writer} "
+                             "writes; give the function another name (def my_name(outputs, targets): ...)")
         columns.update(mine)
     return named
 
 
 def _output_count(model: Module, row: list) -> int:
-    """How many outputs the model gives per sample: run once on ``row``, without a graph."""
-    with no_grad():
-        out = model(row)
-    return 1 if isinstance(out, Value) else len(out)
+    """How many outputs the model gives per sample: nn's models say by their shape; any other is run once
+    on ``row``, without a graph."""
+    count = output_count(model) if is_static(model) else None  # (a subclass may change what it returns)
+    if count is None:
+        with no_grad():
+            out = model(row)
+        count = 1 if isinstance(out, Value) else len(out)
+    return count
 
 
 def _callbacks(callbacks) -> tuple:

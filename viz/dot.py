@@ -294,9 +294,9 @@ class _Emitter:
             color = S.CLUSTER_NEURON if kind == "neuron" else S.CLUSTER_LAYER
             # A layer's edges in and out cover the middle of its sides, and a one-neuron layer's whole top: its
             # name goes to a corner they leave free (measured on 2-4 layer MLPs in all four rankdirs).
-            place = {"TB": " labelloc=b labeljust=l", "BT": " labelloc=b labeljust=l"}.get(self.opts.rankdir,
-                                                                                         " labeljust=r")
-            place = place if kind == "layer" else ""
+            place = ""
+            if kind == "layer":
+                place = " labelloc=b labeljust=l" if self.opts.rankdir in ("TB", "BT") else " labeljust=r"
             self.lines.append(
                 f'{indent}\tsubgraph {name} {{\n{indent}\t\tlabel={quote(text)}{place} style="rounded,dashed" '
                 f'color="{color}" fontcolor="#4b5563" fontsize=10\n'

@@ -87,12 +87,20 @@ def writing(path: Path | str) -> Iterator[Path | str]:
 
 
 def writable_paths(*places: tuple[Path, str]) -> None:
-    """Each (path, 'file' or 'folder') checked, then each tried with writable_path, before any work is done:
-    a place taken by the wrong kind (a directory where a file goes) is refused before any folder is made."""
+    """Each (path, 'file' or 'folder') checked, then its folder created and tried, before any work is done.
+
+    A place taken by the wrong kind (a directory where a file goes, a file where a folder does)
+    is refused before any folder is made. Trying a temporary file (deleted at once) is what
+    tells: permission bits say nothing to root, and /proc refuses new files to everyone.
+    """
     for path, what in places:
         _refuse_taken(path, what)
     for path, what in places:
-        writable_path(path, what)
+        folder = path if what == "folder" else path.parent
+        with writing(path):
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
 
 
 def _refuse_taken(path: Path, what: str) -> None:
@@ -103,18 +111,3 @@ def _refuse_taken(path: Path, what: str) -> None:
         raise WriteError(f"cannot write {path}: it is a directory")
     if what == "folder" and path.exists() and not path.is_dir():
         raise WriteError(f"cannot write {path}: it is a file, not a folder")
-
-
-def writable_path(path: Path, what: str) -> Path:
-    """Create the folder that will hold ``path`` (or is ``path``) and try it, before any work is done.
-
-    A file that is an existing directory is refused too. Trying a temporary file (deleted at once)
-    is what tells: permission bits say nothing to root, and /proc refuses new files to everyone.
-    """
-    folder = path if what == "folder" else path.parent
-    _refuse_taken(path, what)
-    with writing(path):
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    return path

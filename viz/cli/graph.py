@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 
 from .common import (
@@ -36,8 +37,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     out_path, fmt = _output(args.out, args.format)
     params = _parameters(leaves, args.params)  # drawn as parameters: the named ones, and no guessing from labels
     out = expression(*leaves)  # a formula without variables gives a one-node graph
-    # the root's name: 'out', unless a variable has it (two boxes would read 'out')
-    out.label = out.label or next(name for name in ("out", "result", "f", "root") if name not in expression.variables)
+    # the root's name: 'out', unless a variable has it (two boxes would read 'out'), then 'result', 'result2', ...
+    names = itertools.chain(("out", "result"), (f"result{k}" for k in itertools.count(2)))
+    out.label = out.label or next(name for name in names if name not in expression.variables)
     size = len(topological_order(out))
     if size > args.max_nodes:
         raise UsageError(f"the graph has {size} nodes, more than --max-nodes {args.max_nodes}; raise --max-nodes "
